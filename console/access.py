@@ -1,0 +1,34 @@
+"""The only way views load toppings and memberships: strangers get 404, not 403.
+
+A 404 tells a non-member nothing about whether a topping exists.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from console.models import Membership, Topping
+
+
+def get_topping_for_user(user, namespace: str) -> Topping:
+    topping = Topping.objects.for_user(user).filter(namespace=namespace).first()
+    if topping is None:
+        raise Http404("No such topping.")
+    return topping
+
+
+def get_topping_for_admin(user, namespace: str) -> Topping:
+    """A topping the user administers; members without the role get 403."""
+    topping = get_topping_for_user(user, namespace)
+    if not topping.is_admin(user):
+        raise PermissionDenied("Only the topping's Administrators can do this.")
+    return topping
+
+
+def get_membership_for_admin(user, namespace: str, membership_id: int) -> Membership:
+    topping = get_topping_for_admin(user, namespace)
+    membership = topping.memberships.select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
