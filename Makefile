@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 RUN_ENV := DEBUG=$${DEBUG:-true} CONSOLE_ALLOW_SIGNUP=$${CONSOLE_ALLOW_SIGNUP:-true}
 # Production-like variables for `check --deploy`: throwaway keys, DEBUG off, HTTPS on.
 DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=console.example.com \
+	DATABASE_URL=sqlite:///$(CURDIR)/.local/deploy-check.sqlite3 \
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	FIELD_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
@@ -22,6 +23,7 @@ install: $(STAMP)
 
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_services
 	$(RUN_ENV) $(PY) manage.py create_demo
 	$(RUN_ENV) $(PY) manage.py runconsole 127.0.0.1:8000
 

@@ -1,1 +1,243 @@
+from __future__ import annotations
 
+from django import forms
+
+from connections.models import AuthType, Connection, GrantType, Service
+from connections.services.naming import is_valid_link_name
+
+
+def _secret_field(label: str, required: bool = True) -> forms.CharField:
+    # Write-only: a secret is never rendered back into the page.
+    return forms.CharField(
+        label=label, required=required, widget=forms.PasswordInput(render_value=False), strip=False
+    )
+
+
+class ConnectionForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Connection name")
+    link_name = forms.CharField(
+        max_length=50,
+        help_text="Code refers to the connection by this name. It cannot be changed later.",
+    )
+    scopes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    user_level = forms.BooleanField(
+        required=False,
+        label="Use credentials of login user",
+        help_text="Each member authorizes their own account; runs use the runner's credential.",
+    )
+
+    def __init__(self, *args, service: Service, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        scopes = service.scope_list()
+        if scopes:
+            self.fields["scopes"].choices = [
+                (s.name, f"{s.name}: {s.description}" if s.description else s.name) for s in scopes
+            ]
+            self.fields["scopes"].initial = service.default_scopes
+        else:
+            del self.fields["scopes"]
+        for param in service.url_param_list():
+            self.fields[f"url_{param.name}"] = forms.CharField(label=param.label, required=False)
+        if service.is_oauth() and not service.client_id:
+            self.fields["client_id"] = forms.CharField(
+                label="Client ID", help_text="From the app you registered with the provider."
+            )
+            self.fields["client_secret"] = _secret_field("Client secret", required=False)
+
+    def clean_link_name(self) -> str:
+        value = self.cleaned_data["link_name"]
+        if not is_valid_link_name(value):
+            raise forms.ValidationError(
+                "Start with a lowercase letter; use only a-z, 0-9 and _ (at most 50)."
+            )
+        return value
+
+    def url_values(self) -> dict[str, str]:
+        return {
+            p.name: self.cleaned_data.get(f"url_{p.name}", "").strip()
+            for p in self.service.url_param_list()
+        }
+
+
+class EditConnectionForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Connection name")
+    scopes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, connection: Connection, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = connection.service.scope_list()
+        if scopes:
+            self.fields["scopes"].choices = [(s.name, s.name) for s in scopes]
+        else:
+            del self.fields["scopes"]
+
+
+class CredentialValuesForm(forms.Form):
+    """The values a key-based service needs; shown empty every time."""
+
+    def __init__(self, *args, service: Service, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if service.auth_type == AuthType.BEARER:
+            self.fields["token"] = _secret_field("Access token")
+        elif service.auth_type == AuthType.BASIC and not service.api_key_params:
+            self.fields["username"] = forms.CharField(label="Username")
+            self.fields["password"] = _secret_field("Password", required=False)
+        else:
+            for param in service.key_params():
+                required = not param.label.lower().startswith("password (")
+                self.fields[param.name] = _secret_field(param.label, required=required)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CustomServiceForm(forms.ModelForm):
+    key = forms.CharField(
+        label="Service link name", max_length=50, help_text="a-z, 0-9 and _, starting with a letter"
+    )
+    client_secret_input = _secret_field("Client secret / consumer secret", required=False)
+    scopes_text = forms.CharField(
+        label="Scopes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: name, optionally followed by ' - description'.",
+    )
+    default_scopes_text = forms.CharField(
+        label="Default scopes", required=False, help_text="Separated by spaces or commas."
+    )
+    key_params_text = forms.CharField(
+        label="API key parameters",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: key | display name",
+    )
+    headers_text = forms.CharField(
+        label="Custom headers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: Header-Name: value (added to every call).",
+    )
+    allowed_hosts_text = forms.CharField(
+        label="Allowed hosts",
+        required=False,
+        help_text=(
+            "Hosts the credential may be sent to, separated by spaces "
+            "(default: the API base URL's host)."
+        ),
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "key",
+            "auth_type",
+            "grant_type",
+            "client_id",
+            "authorize_url",
+            "token_url",
+            "refresh_url",
+            "revoke_url",
+            "request_token_url",
+            "param_type",
+            "scope_delimiter",
+            "api_base_url",
+            "docs_url",
+        ]
+
+    def __init__(self, *args, topping, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.topping = topping
+        self.fields["grant_type"].required = False
+        service = self.instance
+        if service.pk:
+            self.fields["key"].disabled = True
+            self.fields["scopes_text"].initial = "\n".join(
+                f"{s.name} - {s.description}" if s.description else s.name
+                for s in service.scope_list()
+            )
+            self.fields["default_scopes_text"].initial = " ".join(service.default_scopes)
+            self.fields["key_params_text"].initial = "\n".join(
+                f"{p.name} | {p.label}" for p in service.key_params()
+            )
+            self.fields["headers_text"].initial = "\n".join(
+                f"{k}: {v}" for k, v in service.custom_headers.items()
+            )
+            self.fields["allowed_hosts_text"].initial = " ".join(service.allowed_hosts)
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if not is_valid_link_name(key):
+            raise forms.ValidationError("Start with a lowercase letter; only a-z, 0-9 and _.")
+        clash = Service.objects.filter(key=key).filter(topping__isnull=True).exists() or (
+            self.topping.custom_services.filter(key=key).exclude(pk=self.instance.pk).exists()
+        )
+        if clash:
+            raise forms.ValidationError("A service with this link name already exists.")
+        return key
+
+    def clean(self):
+        data = super().clean()
+        auth = data.get("auth_type")
+        required = {
+            AuthType.OAUTH2: ["client_id", "token_url"],
+            AuthType.OAUTH1: ["client_id", "request_token_url", "authorize_url", "token_url"],
+        }.get(auth, [])
+        if auth == AuthType.OAUTH2 and data.get("grant_type") != GrantType.CLIENT_CREDENTIALS:
+            required.append("authorize_url")
+            data["grant_type"] = GrantType.AUTHORIZATION_CODE
+        for name in required:
+            if not data.get(name):
+                self.add_error(name, "Required for this authentication type.")
+        if (
+            auth == AuthType.OAUTH2
+            and not self.instance.client_secret
+            and not data.get("client_secret_input")
+        ):
+            self.add_error("client_secret_input", "Required for OAuth.")
+        if auth == AuthType.API_KEY and not self._key_params(data.get("key_params_text", "")):
+            self.add_error("key_params_text", "Add at least one parameter.")
+        for line in _lines(data.get("headers_text", "")):
+            if ":" not in line:
+                self.add_error("headers_text", f"Not 'Name: value': {line}")
+        return data
+
+    @staticmethod
+    def _key_params(text: str) -> list[dict]:
+        params = []
+        for line in _lines(text):
+            name, _, label = line.partition("|")
+            params.append({"name": name.strip(), "label": label.strip() or name.strip()})
+        return params
+
+    def save(self, commit: bool = True) -> Service:
+        from urllib.parse import urlsplit
+
+        service = super().save(commit=False)
+        data = self.cleaned_data
+        service.topping = self.topping
+        service.category = "Custom"
+        if data.get("client_secret_input"):
+            service.client_secret = data["client_secret_input"]
+        scopes = []
+        for line in _lines(data.get("scopes_text", "")):
+            name, _, description = line.partition(" - ")
+            scopes.append({"name": name.strip(), "description": description.strip()})
+        service.scopes = scopes
+        service.default_scopes = data.get("default_scopes_text", "").replace(",", " ").split()
+        service.api_key_params = [
+            {**p, "param_type": service.param_type, "header_prefix": ""}
+            for p in self._key_params(data.get("key_params_text", ""))
+        ]
+        service.header_name = "" if service.auth_type == AuthType.API_KEY else "Authorization"
+        service.custom_headers = {
+            k.strip(): v.strip()
+            for k, _, v in (line.partition(":") for line in _lines(data.get("headers_text", "")))
+        }
+        hosts = data.get("allowed_hosts_text", "").split()
+        if not hosts and service.api_base_url:
+            hosts = [urlsplit(service.api_base_url).hostname or ""]
+        service.allowed_hosts = [h.lower() for h in hosts if h]
+        return service

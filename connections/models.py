@@ -1,1 +1,260 @@
+from __future__ import annotations
 
+import re
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from connections.crypto import EncryptedTextField, EncryptionCanary  # noqa: F401
+from connections.schemas import KeyParam, Scope, Secrets, UrlParam
+from console.models import Topping
+
+LINK_NAME_MAX = 50
+LINK_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+
+
+class AuthType(models.TextChoices):
+    OAUTH2 = "oauth2", "OAuth 2.0"
+    API_KEY = "api_key", "API key"
+    BASIC = "basic", "Basic authentication"
+    BEARER = "bearer", "Bearer / personal access token"
+    OAUTH1 = "oauth1", "OAuth 1.0a"
+
+
+class GrantType(models.TextChoices):
+    AUTHORIZATION_CODE = "authorization_code", "Authorization code"
+    CLIENT_CREDENTIALS = "client_credentials", "Client credentials"
+
+
+class ParamType(models.TextChoices):
+    HEADER = "header", "Header"
+    QUERY = "query", "Query string"
+    FORM = "form", "Form data"
+
+
+class ScopeDelimiter(models.TextChoices):
+    COMMA = ",", "Comma"
+    SPACE = " ", "Space"
+    PLUS = "+", "Plus"
+
+
+class ServiceQuerySet(models.QuerySet):
+    def default(self) -> ServiceQuerySet:
+        return self.filter(topping__isnull=True)
+
+    def usable_by(self, topping: Topping) -> ServiceQuerySet:
+        return self.filter(models.Q(topping__isnull=True) | models.Q(topping=topping))
+
+
+class Service(models.Model):
+    """A third-party API: a catalog entry (``topping`` empty) or a topping's custom service."""
+
+    topping = models.ForeignKey(
+        Topping, null=True, blank=True, on_delete=models.CASCADE, related_name="custom_services"
+    )
+    key = models.CharField(
+        max_length=LINK_NAME_MAX, help_text="Catalog key, or the custom service's link name."
+    )
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=40, default="Custom")
+    auth_type = models.CharField(max_length=20, choices=AuthType.choices)
+    grant_type = models.CharField(max_length=30, choices=GrantType.choices, blank=True)
+    authorize_url = models.URLField(max_length=500, blank=True)
+    token_url = models.URLField(max_length=500, blank=True)
+    refresh_url = models.URLField(max_length=500, blank=True)
+    revoke_url = models.URLField(max_length=500, blank=True)
+    revoke_token_param = models.CharField(max_length=40, blank=True, default="token")
+    request_token_url = models.URLField(max_length=500, blank=True, help_text="OAuth 1.0a only")
+    scopes = models.JSONField(default=list, blank=True)
+    default_scopes = models.JSONField(default=list, blank=True)
+    scope_delimiter = models.CharField(
+        max_length=1, choices=ScopeDelimiter.choices, default=ScopeDelimiter.SPACE
+    )
+    param_type = models.CharField(max_length=10, choices=ParamType.choices, default="header")
+    header_name = models.CharField(max_length=100, default="Authorization", blank=True)
+    token_prefix = models.CharField(max_length=40, default="Bearer", blank=True)
+    api_base_url = models.URLField(max_length=500, blank=True)
+    allowed_hosts = models.JSONField(default=list, blank=True)
+    authorize_params = models.JSONField(default=dict, blank=True)
+    token_auth_method = models.CharField(max_length=30, default="client_secret_post", blank=True)
+    pkce = models.BooleanField(default=True)
+    issuer = models.CharField(max_length=300, blank=True)
+    url_params = models.JSONField(default=list, blank=True)
+    api_key_params = models.JSONField(default=list, blank=True)
+    custom_headers = models.JSONField(default=dict, blank=True)
+    docs_url = models.URLField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+    # OAuth client (consumer key/secret for OAuth 1.0a): set by the operator for catalog
+    # services, by the developer for custom ones; a connection may bring its own.
+    client_id = models.CharField(max_length=300, blank=True)
+    client_secret = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(topping__isnull=True), name="unique_default_key"
+            ),
+            models.UniqueConstraint(fields=["topping", "key"], name="unique_custom_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_custom(self) -> bool:
+        return self.topping_id is not None
+
+    def scope_list(self) -> list[Scope]:
+        return [Scope(**s) if isinstance(s, dict) else Scope(str(s)) for s in self.scopes]
+
+    def key_params(self) -> list[KeyParam]:
+        return [KeyParam(**p) for p in self.api_key_params]
+
+    def url_param_list(self) -> list[UrlParam]:
+        return [UrlParam(**p) for p in self.url_params]
+
+    def is_oauth(self) -> bool:
+        return self.auth_type in (AuthType.OAUTH2, AuthType.OAUTH1)
+
+
+class Connection(models.Model):
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="connections")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="connections")
+    name = models.CharField(max_length=100)
+    link_name = models.CharField(max_length=LINK_NAME_MAX)
+    scopes = models.JSONField(default=list, blank=True)
+    user_level = models.BooleanField(
+        "use credentials of login user",
+        default=False,
+        help_text="Each member authorizes their own credential; runs use the runner's.",
+    )
+    url_values = models.JSONField(default=dict, blank=True)
+    # A connection may bring its own OAuth client instead of the service's.
+    client_id = models.CharField(max_length=300, blank=True)
+    client_secret = EncryptedTextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["topping", "link_name"], name="unique_link_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.link_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("connections:detail", args=[self.topping.namespace, self.link_name])
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.topping.namespace}__{self.link_name}"
+
+    def oauth_client(self) -> tuple[str, str]:
+        if self.client_id:
+            return self.client_id, self.client_secret
+        return self.service.client_id, self.service.client_secret
+
+    def credential_for(self, user=None) -> Credential | None:
+        """The credential a run for ``user`` uses: the shared one, or the user's own."""
+        owner = user if self.user_level else None
+        if self.user_level and (user is None or not user.is_authenticated):
+            return None
+        return self.credentials.filter(user=owner).first()
+
+    def status_for(self, user=None) -> str:
+        credential = self.credential_for(user)
+        return credential.status if credential else Credential.Status.NOT_CONNECTED
+
+
+class Credential(models.Model):
+    """The secret half of a connection: one shared row, or one per user for user-level ones."""
+
+    class Status(models.TextChoices):
+        NOT_CONNECTED = "not_connected", "Not connected"
+        CONNECTED = "connected", "Connected"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="credentials")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="credentials",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_CONNECTED)
+    secret_data = EncryptedTextField(blank=True, default="")
+    token_type = models.CharField(max_length=40, blank=True)
+    granted_scopes = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    refresh_lease_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "user"], name="unique_user_credential"),
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=models.Q(user__isnull=True),
+                name="unique_shared_credential",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.user or "shared"
+        return f"{self.connection} [{owner}] {self.get_status_display()}"
+
+    @property
+    def secrets(self) -> Secrets:
+        return Secrets.loads(self.secret_data)
+
+    def set_secrets(self, secrets: Secrets) -> None:
+        self.secret_data = secrets.dumps()
+
+    def is_usable(self) -> bool:
+        return self.status == self.Status.CONNECTED
+
+    def expires_within(self, seconds: float) -> bool:
+        if self.expires_at is None:
+            return False
+        return (self.expires_at - timezone.now()).total_seconds() <= seconds
+
+
+class OAuthFlow(models.Model):
+    """One authorization attempt: single-use state bound to a session, PKCE verifier, issuer."""
+
+    state_hash = models.CharField(max_length=64, unique=True)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="flows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_hash = models.CharField(max_length=64)
+    code_verifier = EncryptedTextField(blank=True, default="")
+    request_token_secret = EncryptedTextField(blank=True, default="")  # OAuth 1.0a
+    redirect_uri = models.URLField(max_length=500)
+    token_url = models.URLField(max_length=500)
+    issuer = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"flow for {self.connection}"

@@ -1,1 +1,283 @@
+from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from connections import access
+from connections.forms import (
+    ConnectionForm,
+    CredentialValuesForm,
+    CustomServiceForm,
+    EditConnectionForm,
+)
+from connections.models import AuthType, Connection, GrantType, Service
+from connections.services import flows, manage, oauth1, samples
+from connections.services.tokens import TokenError
+from console.access import get_topping_for_user
+from console.views import _apply_errors
+
+
+def _callback_uri(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("connections:oauth_callback"))
+
+
+def _session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+@login_required
+@require_GET
+def connection_list(request: HttpRequest, namespace: str) -> HttpResponse:
+    topping = get_topping_for_user(request.user, namespace)
+    rows = [
+        (c, c.status_for(request.user))
+        for c in topping.connections.select_related("service").prefetch_related("credentials")
+    ]
+    return render(request, "connections/list.html", {"topping": topping, "rows": rows})
+
+
+@login_required
+@require_GET
+def service_catalog(request: HttpRequest, namespace: str) -> HttpResponse:
+    topping = get_topping_for_user(request.user, namespace)
+    query, category = request.GET.get("q", "").strip(), request.GET.get("category", "")
+    services = Service.objects.default()
+    if query:
+        services = services.filter(Q(name__icontains=query) | Q(key__icontains=query))
+    if category:
+        services = services.filter(category=category)
+    context = {
+        "topping": topping,
+        "services": services,
+        "categories": Service.objects.default()
+        .values_list("category", flat=True)
+        .distinct()
+        .order_by("category"),
+        "query": query,
+        "category": category,
+        "custom_services": topping.custom_services.all(),
+    }
+    template = "connections/_catalog_results.html" if request.htmx else "connections/catalog.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_create(request: HttpRequest, namespace: str, service_key: str) -> HttpResponse:
+    service = access.get_service_for_user(request.user, namespace, service_key)
+    topping = get_topping_for_user(request.user, namespace)
+    initial = {"name": service.name, "link_name": manage.suggest_link_name(topping, service.name)}
+    form = ConnectionForm(request.POST or None, service=service, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            connection = manage.create_connection(
+                topping,
+                service,
+                name=data["name"],
+                link_name=data["link_name"],
+                scopes=data.get("scopes", []),
+                user_level=data["user_level"],
+                url_values=form.url_values(),
+                client_id=data.get("client_id", ""),
+                client_secret=data.get("client_secret", ""),
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Connection “{connection.link_name}” created.")
+            if "connect" in request.POST:
+                return _connect(request, connection)
+            return redirect(connection)
+    context = {"topping": topping, "service": service, "form": form}
+    return render(request, "connections/create.html", context)
+
+
+def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
+    service = connection.service
+    if service.auth_type == AuthType.OAUTH2 and service.grant_type == GrantType.CLIENT_CREDENTIALS:
+        try:
+            manage.connect_client_credentials(connection, user=request.user)
+            messages.success(request, "Connected.")
+        except TokenError as error:
+            messages.error(request, error.message)
+        return redirect(connection)
+    if service.auth_type == AuthType.OAUTH2:
+        url = flows.start(
+            connection,
+            user=request.user,
+            session_key=_session_key(request),
+            redirect_uri=_callback_uri(request),
+        )
+        return redirect(url)
+    if service.auth_type == AuthType.OAUTH1:
+        try:
+            url = oauth1.start(
+                connection,
+                user=request.user,
+                session_key=_session_key(request),
+                redirect_uri=_callback_uri(request).replace("/oauth/", "/oauth1/"),
+            )
+        except flows.FlowError as error:
+            messages.error(request, error.message)
+            return redirect(connection)
+        return redirect(url)
+    return redirect("connections:credentials", connection.topping.namespace, connection.link_name)
+
+
+@login_required
+@require_POST
+def connection_connect(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    return _connect(request, connection)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_credentials(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    form = CredentialValuesForm(request.POST or None, service=connection.service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            manage.connect_with_values(connection, values=form.cleaned_data, user=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Connected. The values are stored encrypted and never shown again."
+            )
+            return redirect(connection)
+    context = {"topping": connection.topping, "connection": connection, "form": form}
+    return render(request, "connections/credentials.html", context)
+
+
+@login_required
+@require_GET
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    try:
+        connection = flows.finish(
+            request.GET.dict(), user=request.user, session_key=request.session.session_key
+        )
+    except flows.FlowError as error:
+        context = {"message": error.message, "connection": error.connection}
+        if error.connection is not None:
+            context["topping"] = get_topping_for_user(
+                request.user, error.connection.topping.namespace
+            )
+        return render(request, "connections/oauth_error.html", context, status=400)
+    messages.success(request, f"“{connection.name}” is connected.")
+    return redirect(connection)
+
+
+@login_required
+@require_GET
+def oauth1_callback(request: HttpRequest) -> HttpResponse:
+    try:
+        connection = oauth1.finish(
+            request.GET.dict(), user=request.user, session_key=request.session.session_key
+        )
+    except flows.FlowError as error:
+        return render(
+            request, "connections/oauth_error.html", {"message": error.message}, status=400
+        )
+    messages.success(request, f"“{connection.name}” is connected.")
+    return redirect(connection)
+
+
+@login_required
+@require_GET
+def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    credential = connection.credential_for(request.user)
+    context = {
+        "topping": connection.topping,
+        "connection": connection,
+        "credential": credential,
+        "status": connection.status_for(request.user),
+        "samples": samples.samples(connection, base_url=request.build_absolute_uri("/")),
+        "usages": manage.usages(connection),
+        "needs_values": not manage.needs_browser(connection)
+        and connection.service.auth_type != AuthType.OAUTH2,
+    }
+    return render(request, "connections/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_edit(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    initial = {"name": connection.name, "scopes": connection.scopes}
+    form = EditConnectionForm(request.POST or None, connection=connection, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reconnect = manage.update_connection(
+            connection,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data.get("scopes", connection.scopes),
+            user=request.user,
+        )
+        if reconnect:
+            messages.warning(request, "Scopes changed: reconnect to grant them.")
+        else:
+            messages.success(request, "Saved.")
+        return redirect(connection)
+    context = {"topping": connection.topping, "connection": connection, "form": form}
+    return render(request, "connections/edit.html", context)
+
+
+@login_required
+@require_POST
+def connection_revoke(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    outcome = manage.revoke(connection, user=request.user)
+    messages.success(request, f"Revoked: {outcome}.")
+    return redirect(connection)
+
+
+@login_required
+@require_POST
+def connection_delete(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    try:
+        manage.delete_connection(connection, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(connection)
+    messages.success(request, f"Connection “{connection.link_name}” deleted.")
+    return redirect("connections:list", namespace)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def custom_service_form(
+    request: HttpRequest, namespace: str, key: str | None = None
+) -> HttpResponse:
+    topping = get_topping_for_user(request.user, namespace)
+    service = access.get_custom_service_for_user(request.user, namespace, key) if key else Service()
+    form = CustomServiceForm(request.POST or None, instance=service, topping=topping)
+    if request.method == "POST" and form.is_valid():
+        manage.save_custom_service(form.save(commit=False), user=request.user, created=key is None)
+        messages.success(request, "Custom service saved.")
+        return redirect("connections:catalog", namespace)
+    context = {"topping": topping, "form": form, "service": service if key else None}
+    return render(request, "connections/custom_service_form.html", context)
+
+
+@login_required
+@require_POST
+def custom_service_delete(request: HttpRequest, namespace: str, key: str) -> HttpResponse:
+    service = access.get_custom_service_for_user(request.user, namespace, key)
+    try:
+        manage.delete_custom_service(service, user=request.user)
+        messages.success(request, "Custom service deleted.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("connections:catalog", namespace)

@@ -25,10 +25,12 @@ console_patterns = [
         name="member_remove",
     ),
     path("t/<slug:namespace>/activity/", views.activity, name="activity"),
+    path("t/<slug:namespace>/api-keys/", views.api_keys, name="api_keys"),
 ]
 
 urlpatterns = [
     path("", include((console_patterns, "console"))),
+    path("", include("connections.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

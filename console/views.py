@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from console import access, services
+from console import access, apikeys, services
 from console.forms import AddMemberForm, RoleForm, ToppingForm
 from console.models import Topping
 
@@ -155,3 +155,28 @@ def activity(request: HttpRequest, namespace: str) -> HttpResponse:
     topping = access.get_topping_for_user(request.user, namespace)
     entries = topping.audit_entries.select_related("actor")[:200]
     return render(request, "console/activity.html", {"topping": topping, "entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest, namespace: str) -> HttpResponse:
+    """List keys; Administrators create one (its value is shown once) or revoke one."""
+    topping = access.get_topping_for_user(request.user, namespace)
+    new_key = None
+    if request.method == "POST":
+        topping = access.get_topping_for_admin(request.user, namespace)
+        if "revoke" in request.POST:
+            key = topping.api_keys.filter(pk=request.POST.get("revoke")).first()
+            if key is not None:
+                apikeys.revoke_api_key(key, user=request.user)
+                messages.success(request, f"Key {key.prefix}… revoked.")
+        else:
+            name = request.POST.get("name", "").strip()[:100] or "API key"
+            _, new_key = apikeys.create_api_key(topping, name=name, user=request.user)
+    context = {
+        "topping": topping,
+        "keys": topping.api_keys.all(),
+        "new_key": new_key,
+        "is_admin": topping.is_admin(request.user),
+    }
+    return render(request, "console/api_keys.html", context)

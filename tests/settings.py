@@ -15,6 +15,14 @@ os.environ.setdefault("CONSOLE_HTTPS", "false")
 os.environ.setdefault(
     "CONSOLE_LOCAL_DIR", os.path.join(os.path.dirname(__file__), "..", ".local", "test")
 )
+# Commands run with these settings (make lint) must never touch the developer's db.sqlite3.
+os.environ.setdefault(
+    "DATABASE_URL",
+    "sqlite:///"
+    + os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", ".local", "test", "manage.sqlite3"
+    ),
+)
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
@@ -30,3 +38,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if not REDIS_URL:  # noqa: F405
     CACHES["default"]["LOCATION"] = str(LOCAL_DIR / f"cache-{_worker}")  # noqa: F405
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not shared-cache memory: threads and worker processes in tests then lock the
+    # way they do in production (busy timeout) instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / f"test-db-{_worker}.sqlite3")}  # noqa: F405
+
+LOCAL_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

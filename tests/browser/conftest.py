@@ -30,3 +30,6 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+from tests.connections.conftest import oauth_server  # noqa: E402, F401

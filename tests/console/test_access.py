@@ -10,6 +10,8 @@ TOPPING_PAGES = [
     ("post", "member_role", (1,)),
     ("post", "member_remove", (1,)),
     ("get", "activity", ()),
+    ("get", "api_keys", ()),
+    ("post", "api_keys", ()),
 ]
 
 
@@ -40,3 +42,19 @@ def test_activity_page_lists_audit_entries(topping, teammate, client_for):
         .content.decode()
     )
     assert "console.topping.created" in body
+
+
+def test_api_keys_created_once_hashed_and_revocable(topping, owner, teammate, stranger, client_for):
+    from console.models import ApiKey
+
+    url = reverse("console:api_keys", args=[topping.namespace])
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(teammate).post(url, {"name": "x"}).status_code == 403
+    body = client_for(owner).post(url, {"name": "ci"}).content.decode()
+    raw = body.split('id="new-key">')[1].split("<")[0]
+    key = ApiKey.objects.get()
+    assert raw.startswith("tc_") and raw not in key.key_hash
+    assert raw not in client_for(owner).get(url).content.decode()
+    client_for(owner).post(url, {"revoke": key.pk})
+    key.refresh_from_db()
+    assert key.revoked_at is not None

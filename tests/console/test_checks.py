@@ -4,7 +4,7 @@ from django.test import override_settings
 from console.checks import check_task_queue
 
 
-def test_default_settings_pass_checks():
+def test_default_settings_pass_checks(db):
     assert [e for e in run_checks() if e.id and e.id.startswith("console.")] == []
 
 

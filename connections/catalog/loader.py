@@ -1,0 +1,86 @@
+"""Load the default services catalog (``services.json``) idempotently.
+
+Entries are matched by key and updated in place, so connections keep pointing at the same
+row; an entry that disappears from the file is kept (existing connections still work).
+The operator's OAuth client id and secret on a service are never touched by a reload.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOG_PATH = Path(__file__).with_name("services.json")
+
+# Catalog field -> model field; values of None become "" for text columns.
+_TEXT_FIELDS = (
+    "name",
+    "category",
+    "auth_type",
+    "grant_type",
+    "authorize_url",
+    "token_url",
+    "refresh_url",
+    "revoke_url",
+    "revoke_token_param",
+    "scope_delimiter",
+    "param_type",
+    "header_name",
+    "token_prefix",
+    "api_base_url",
+    "token_auth_method",
+    "issuer",
+    "docs_url",
+    "notes",
+)
+_JSON_FIELDS = (
+    "scopes",
+    "default_scopes",
+    "allowed_hosts",
+    "authorize_params",
+    "url_params",
+    "api_key_params",
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def read_catalog(path: Path = CATALOG_PATH) -> list[dict]:
+    return json.loads(path.read_text())["services"]
+
+
+def _values(entry: dict) -> dict:
+    values = {name: entry.get(name) or "" for name in _TEXT_FIELDS}
+    # Key-based services have no scopes; the column still needs a valid choice.
+    values["scope_delimiter"] = values["scope_delimiter"] or " "
+    for name in _JSON_FIELDS:
+        values[name] = entry.get(name) or ({} if name == "authorize_params" else [])
+    values["pkce"] = bool(entry.get("pkce"))
+    return values
+
+
+def load_services(service_model, entries: list[dict] | None = None) -> LoadResult:
+    """Create or update every catalog entry. ``service_model`` may be a historical model."""
+    created = updated = unchanged = 0
+    for entry in read_catalog() if entries is None else entries:
+        values = _values(entry)
+        row = service_model.objects.filter(topping__isnull=True, key=entry["key"]).first()
+        if row is None:
+            service_model.objects.create(key=entry["key"], **values)
+            created += 1
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save(update_fields=[*changed, "updated_at"])
+            updated += 1
+        else:
+            unchanged += 1
+    return LoadResult(created, updated, unchanged)

@@ -1,0 +1,1 @@
+"""Connection operations. Views and other apps call these; nothing else changes the models."""

@@ -1,0 +1,184 @@
+"""The OAuth 2.0 authorization-code flow (RFC 6749 + PKCE RFC 7636 + issuer RFC 9207).
+
+``start`` creates a single-use flow bound to the browser session and returns the provider's
+consent URL; ``finish`` checks everything about the return before any token request is made.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from connections.models import Connection, Credential, OAuthFlow
+from connections.services.tokens import (
+    TokenError,
+    describe_error,
+    fill_url,
+    post_token,
+    store_tokens,
+)
+from console.audit import log_action
+
+FLOW_LIFETIME = timedelta(minutes=10)
+
+
+class FlowError(Exception):
+    """The return from the provider cannot be accepted; the message is for the user."""
+
+    def __init__(self, message: str, connection: Connection | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.connection = connection
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def pkce_challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def expected_issuer(connection: Connection) -> str:
+    """The documented issuer, else the authorization server's origin."""
+    if connection.service.issuer:
+        return connection.service.issuer
+    parts = urlsplit(fill_url(connection.service.authorize_url, connection))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def start(connection: Connection, *, user, session_key: str, redirect_uri: str) -> str:
+    """Create a flow and return the URL of the provider's consent page."""
+    service = connection.service
+    state = secrets.token_urlsafe(32)
+    verifier = secrets.token_urlsafe(64)
+    OAuthFlow.objects.create(
+        state_hash=_sha256(state),
+        connection=connection,
+        user=user,
+        session_hash=_sha256(session_key),
+        code_verifier=verifier,
+        redirect_uri=redirect_uri,
+        token_url=fill_url(service.token_url, connection),
+        issuer=expected_issuer(connection),
+        expires_at=timezone.now() + FLOW_LIFETIME,
+    )
+    client_id, _ = connection.oauth_client()
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "state": state,
+        **service.authorize_params,
+    }
+    if connection.scopes:
+        params["scope"] = service.scope_delimiter.join(connection.scopes)
+    if service.pkce:
+        params["code_challenge"] = pkce_challenge(verifier)
+        params["code_challenge_method"] = "S256"
+    url = fill_url(service.authorize_url, connection)
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+
+
+def _claim(params: dict[str, str], session_key: str | None) -> OAuthFlow:
+    state = params.get("state")
+    if not state:
+        raise FlowError("The provider's answer has no state; the connection was not authorized.")
+    flow = (
+        OAuthFlow.objects.select_related("connection__service", "connection__topping")
+        .filter(state_hash=_sha256(state))
+        .first()
+    )
+    if flow is None:
+        raise FlowError("This authorization link is unknown; start the connection again.")
+    if not session_key or flow.session_hash != _sha256(session_key):
+        raise FlowError(
+            "This authorization was started in another browser session; start it again here.",
+            flow.connection,
+        )
+    if flow.expires_at < timezone.now():
+        raise FlowError(
+            "This authorization took longer than 10 minutes; start again.", flow.connection
+        )
+    # Single use: only the request that flips used_at from empty goes on.
+    if not OAuthFlow.objects.filter(pk=flow.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    ):
+        raise FlowError("This authorization answer was already used.", flow.connection)
+    return flow
+
+
+def finish(params: dict[str, str], *, user, session_key: str | None) -> Connection:
+    """Validate the provider's redirect and exchange the code; return the connection."""
+    flow = _claim(params, session_key)
+    connection = flow.connection
+    if flow.user_id != user.pk:
+        raise FlowError("This authorization was started by another user.", connection)
+    issuer = params.get("iss")
+    if issuer is not None and issuer != flow.issuer:
+        raise FlowError(
+            "The answer came from a different authorization server than the one asked "
+            f"(expected {flow.issuer}); it was refused.",
+            connection,
+        )
+    if params.get("error"):
+        code = params["error"]
+        detail = params.get("error_description") or describe_error(code)
+        raise FlowError(
+            f"The provider did not authorize the connection: {detail} ({code}).", connection
+        )
+    code = params.get("code")
+    if not code:
+        raise FlowError("The provider's answer has no authorization code.", connection)
+    try:
+        tokens = post_token(
+            connection,
+            flow.token_url,
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": flow.redirect_uri,
+                "code_verifier": flow.code_verifier,
+            },
+            secrets=(code, flow.code_verifier),
+        )
+    except TokenError as error:
+        raise FlowError(error.message, connection) from None
+    _save_connected(connection, user, tokens, params)
+    return connection
+
+
+@transaction.atomic
+def _save_connected(connection: Connection, user, tokens, params: dict[str, str]) -> None:
+    # Values the provider returns on the redirect (QuickBooks' realmId...) fill URL params.
+    url_values = dict(connection.url_values)
+    for param in connection.service.url_param_list():
+        if params.get(param.name) or params.get(_camel(param.name)):
+            url_values[param.name] = params.get(param.name) or params.get(_camel(param.name))
+    if url_values != connection.url_values:
+        connection.url_values = url_values
+        connection.save(update_fields=["url_values", "updated_at"])
+    owner = user if connection.user_level else None
+    credential, _ = Credential.objects.select_for_update().get_or_create(
+        connection=connection, user=owner
+    )
+    store_tokens(credential, tokens, user=user)
+    credential.save()
+    log_action(
+        connection,
+        "connections.connection.connected",
+        user=user,
+        data={"link_name": connection.link_name, "user_level": connection.user_level},
+    )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)

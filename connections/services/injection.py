@@ -1,0 +1,72 @@
+"""Turn a credential into what the broker attaches to a request, as the service says."""
+
+from __future__ import annotations
+
+from requests.auth import HTTPBasicAuth
+from requests_oauthlib import OAuth1
+
+from connections.broker import Injection
+from connections.models import AuthType, Connection, Credential, ParamType
+
+
+def _place(param_type: str, name: str, value: str, headers: dict, query: dict, form: dict) -> None:
+    target = {ParamType.HEADER: headers, ParamType.QUERY: query, ParamType.FORM: form}
+    target.get(param_type, headers)[name] = value
+
+
+def allowed_hosts(connection: Connection) -> tuple[str, ...]:
+    hosts = []
+    for host in connection.service.allowed_hosts:
+        for key, value in connection.url_values.items():
+            host = host.replace("{" + key + "}", value)
+        hosts.append(host.lower())
+    return tuple(hosts)
+
+
+def injection_for(connection: Connection, credential: Credential) -> Injection:
+    service = connection.service
+    secrets = credential.secrets
+    headers: dict[str, str] = dict(service.custom_headers)
+    query: dict[str, str] = {}
+    form: dict[str, str] = {}
+    auth = None
+    if service.auth_type in (AuthType.OAUTH2, AuthType.BEARER):
+        token = secrets.access_token
+        if service.param_type == ParamType.HEADER:
+            prefix = service.token_prefix if service.auth_type == AuthType.OAUTH2 else "Bearer"
+            value = f"{prefix} {token}" if prefix else token
+            headers[service.header_name or "Authorization"] = value
+        else:
+            _place(service.param_type, "access_token", token, headers, query, form)
+    elif service.auth_type == AuthType.API_KEY:
+        params = service.key_params()
+        header_params = [p for p in params if p.param_type == ParamType.HEADER]
+        for param in params:
+            value = param.header_prefix + secrets.values.get(param.name, "")
+            name = param.name
+            if (
+                param.param_type == ParamType.HEADER
+                and service.header_name
+                and len(header_params) == 1
+            ):
+                name = service.header_name
+            _place(param.param_type, name, value, headers, query, form)
+    elif service.auth_type == AuthType.BASIC:
+        auth = HTTPBasicAuth(secrets.values.get("username", ""), secrets.values.get("password", ""))
+    elif service.auth_type == AuthType.OAUTH1:
+        client_key, client_secret = connection.oauth_client()
+        auth = OAuth1(
+            client_key,
+            client_secret=client_secret,
+            resource_owner_key=secrets.access_token,
+            resource_owner_secret=secrets.token_secret,
+        )
+    client_secret = connection.oauth_client()[1]
+    return Injection(
+        headers=headers,
+        query=query,
+        form=form,
+        secrets=tuple(s for s in (*secrets.all_values(), client_secret) if s),
+        auth=auth,
+        allowed_hosts=allowed_hosts(connection),
+    )

@@ -1,0 +1,224 @@
+"""Creating, changing, connecting and removing connections and custom services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from connections.models import AuthType, Connection, Credential, GrantType, Service
+from connections.schemas import Secrets
+from connections.services import tokens
+from connections.services.naming import is_valid_link_name, link_name_from, unique_link_name
+from console.audit import log_action
+from console.models import Topping
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A place that refers to a connection (filled in once functions and rules exist)."""
+
+    kind: str
+    name: str
+    url: str
+
+
+def usages(connection: Connection) -> list[Usage]:
+    """Where a connection is used. Apps that refer to connections register a finder here."""
+    found: list[Usage] = []
+    for finder in USAGE_FINDERS:
+        found.extend(finder(connection))
+    return found
+
+
+USAGE_FINDERS: list = []
+
+
+def suggest_link_name(topping: Topping, name: str) -> str:
+    taken = set(topping.connections.values_list("link_name", flat=True))
+    return unique_link_name(link_name_from(name) or "connection", taken)
+
+
+@transaction.atomic
+def create_connection(
+    topping: Topping,
+    service: Service,
+    *,
+    name: str,
+    link_name: str,
+    scopes: list[str],
+    user_level: bool,
+    url_values: dict[str, str],
+    user,
+    client_id: str = "",
+    client_secret: str = "",
+) -> Connection:
+    if not is_valid_link_name(link_name):
+        raise ValidationError(
+            {"link_name": "Start with a letter; use only a-z, 0-9 and _; at most 50 characters."}
+        )
+    if topping.connections.filter(link_name=link_name).exists():
+        raise ValidationError(
+            {"link_name": "Another connection in this topping has this link name."}
+        )
+    known = {scope.name for scope in service.scope_list()}
+    unknown = [s for s in scopes if known and s not in known]
+    if unknown:
+        raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}"})
+    missing = [p.label for p in service.url_param_list() if not url_values.get(p.name)]
+    if missing and service.auth_type != AuthType.OAUTH2:
+        raise ValidationError(f"Please fill in: {', '.join(missing)}")
+    connection = Connection.objects.create(
+        topping=topping,
+        service=service,
+        name=name,
+        link_name=link_name,
+        scopes=scopes,
+        user_level=user_level,
+        url_values={k: v for k, v in url_values.items() if v},
+        client_id=client_id,
+        client_secret=client_secret,
+        created_by=user,
+    )
+    log_action(
+        connection,
+        "connections.connection.created",
+        user=user,
+        data={"link_name": link_name, "service": service.key, "user_level": user_level},
+    )
+    return connection
+
+
+@transaction.atomic
+def update_connection(connection: Connection, *, name: str, scopes: list[str], user) -> bool:
+    """Rename or change scopes; returns True when the change needs a reconnect."""
+    scopes_changed = sorted(scopes) != sorted(connection.scopes)
+    connection.name, connection.scopes = name, scopes
+    connection.save(update_fields=["name", "scopes", "updated_at"])
+    if scopes_changed and connection.service.is_oauth():
+        # Tokens granted for the old scopes stay usable but the console asks for a reconnect.
+        connection.credentials.filter(status=Credential.Status.CONNECTED).update(
+            last_error="Scopes changed: reconnect to grant the new scopes."
+        )
+    log_action(
+        connection,
+        "connections.connection.updated",
+        user=user,
+        data={"name": name, "scopes_changed": scopes_changed},
+    )
+    return scopes_changed and connection.service.is_oauth()
+
+
+def connect_with_values(connection: Connection, *, values: dict[str, str], user) -> Credential:
+    """Store key-based credentials (API key, Basic, Bearer) typed into a form."""
+    service = connection.service
+    if service.auth_type == AuthType.BEARER:
+        secrets = Secrets(access_token=values.get("token", ""))
+    else:
+        secrets = Secrets(values={k: v for k, v in values.items() if v is not None})
+    if not any(secrets.all_values()):
+        raise ValidationError("Enter the credential values.")
+    with transaction.atomic():
+        credential = _credential_row(connection, user)
+        credential.set_secrets(secrets)
+        _mark_connected(credential, user)
+        credential.save()
+        log_action(
+            connection,
+            "connections.connection.connected",
+            user=user,
+            data={"link_name": connection.link_name, "user_level": connection.user_level},
+        )
+    return credential
+
+
+def connect_client_credentials(connection: Connection, *, user) -> Credential:
+    response = tokens.request_client_credentials(connection)
+    with transaction.atomic():
+        credential = _credential_row(connection, user)
+        tokens.store_tokens(credential, response, user=user)
+        credential.save()
+        log_action(
+            connection,
+            "connections.connection.connected",
+            user=user,
+            data={"link_name": connection.link_name, "grant": "client_credentials"},
+        )
+    return credential
+
+
+def _credential_row(connection: Connection, user) -> Credential:
+    owner = user if connection.user_level else None
+    credential, _ = Credential.objects.select_for_update().get_or_create(
+        connection=connection, user=owner
+    )
+    return credential
+
+
+def _mark_connected(credential: Credential, user) -> None:
+    from django.utils import timezone
+
+    credential.status = Credential.Status.CONNECTED
+    credential.connected_by, credential.connected_at = user, timezone.now()
+    credential.last_error = ""
+
+
+def needs_browser(connection: Connection) -> bool:
+    service = connection.service
+    return service.auth_type == AuthType.OAUTH1 or (
+        service.auth_type == AuthType.OAUTH2 and service.grant_type != GrantType.CLIENT_CREDENTIALS
+    )
+
+
+def revoke(connection: Connection, *, user, credential: Credential | None = None) -> str:
+    """Revoke at the provider where possible, then delete the secrets whatever it answered."""
+    credential = credential or connection.credential_for(user)
+    if credential is None:
+        return "nothing to revoke"
+    outcome = tokens.revoke_at_provider(connection, credential)
+    with transaction.atomic():
+        credential.set_secrets(Secrets())
+        credential.status = Credential.Status.REVOKED
+        credential.expires_at = None
+        credential.last_error = ""
+        credential.save()
+        log_action(
+            connection,
+            "connections.connection.revoked",
+            user=user,
+            data={"link_name": connection.link_name, "outcome": outcome},
+        )
+    return outcome
+
+
+@transaction.atomic
+def delete_connection(connection: Connection, *, user) -> None:
+    used = usages(connection)
+    if used:
+        places = ", ".join(f"{u.kind} {u.name}" for u in used)
+        raise ValidationError(f"This connection is used by {places}; remove those uses first.")
+    log_action(
+        connection.topping,
+        "connections.connection.deleted",
+        user=user,
+        data={"link_name": connection.link_name, "name": connection.name},
+    )
+    connection.delete()
+
+
+@transaction.atomic
+def save_custom_service(service: Service, *, user, created: bool) -> Service:
+    service.save()
+    verb = "created" if created else "updated"
+    log_action(service, f"connections.service.{verb}", user=user, data={"key": service.key})
+    return service
+
+
+@transaction.atomic
+def delete_custom_service(service: Service, *, user) -> None:
+    if service.connections.exists():
+        names = ", ".join(service.connections.values_list("link_name", flat=True))
+        raise ValidationError(f"Connections use this service: {names}. Delete them first.")
+    log_action(service.topping, "connections.service.deleted", user=user, data={"key": service.key})
+    service.delete()

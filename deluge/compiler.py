@@ -1,0 +1,340 @@
+"""Compile a parsed Program to Python source, then to a code object, once per script.
+
+Each Deluge function becomes ``def _fK(_ctx, _a)`` where ``_a`` maps lower-case parameter
+names to values. Statement counting is built in: every block adds its statement count to
+the local ``_n`` on entry (a loop pass adds one more for the pass itself) and only calls
+``_tick`` when a checkpoint is passed, which keeps the counting to an add and a compare.
+Python line numbers of the generated code map back to Deluge lines and columns.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from . import ast
+from .compile_expr import BARE_WORD_KEYS, NAMESPACES, ExprMixin
+from .errors import DelugeSyntaxError
+from .lexer import source_line
+from .methods import make_dispatch
+
+MARK = "\x00"
+_counter = itertools.count()
+
+
+@dataclass
+class Compiled:
+    code: object
+    python_source: str
+    positions: list[tuple[int, int, str]]  # python line (1-based) -> deluge line, col, label
+    globals: dict
+    functions: list
+
+
+class ProgramCompiler:
+    def __init__(self, program: ast.Program, source: str) -> None:
+        self.program = program
+        self.source = source
+        self.lines: list[str] = []
+        self.positions: list[tuple[int, int, str]] = []
+        self.marks: list[tuple[int, int, str]] = []
+        self.globals: dict = {}
+        self.consts: dict = {}
+        self.user_names = {}
+        for i, fn in enumerate(program.functions):
+            if fn.name:
+                self.user_names.setdefault(fn.name.lower(), i)
+
+    def add_global(self, prefix: str, value, key=None) -> str:
+        k = key if key is not None else (prefix, id(value))
+        name = self.consts.get(k)
+        if name is None:
+            name = f"_{prefix}{len(self.consts)}"
+            self.consts[k] = name
+            self.globals[name] = value
+        return name
+
+    def compile(self) -> tuple[str, list[tuple[int, int, str]]]:
+        for i, fn in enumerate(self.program.functions):
+            FunctionCompiler(self, fn, i).compile()
+        return "\n".join(self.lines) + "\n", self.positions
+
+    def emit(self, indent: int, text: str, pos: tuple[int, int, str]) -> None:
+        pad = "    " * indent
+        if MARK not in text:
+            self.lines.append(pad + text)
+            self.positions.append(pos)
+            return
+        pieces = text.split(MARK)
+        # pieces alternate: code, mark id, code, mark id, code...
+        self.lines.append(pad + pieces[0])
+        self.positions.append(pos)
+        for k in range(1, len(pieces), 2):
+            self.lines.append(pieces[k + 1])
+            self.positions.append(self.marks[int(pieces[k])])
+
+
+class FunctionCompiler(ExprMixin):
+    def __init__(self, pc: ProgramCompiler, fn: ast.Function, index: int) -> None:
+        self.pc = pc
+        self.fn = fn
+        self.index = index
+        self.loops = 0
+        self.saw_user_call = False
+        self.params = [p.name.lower() for p in fn.params]
+        assigned: set[str] = set()
+        reads: set[str] = set()
+        _scan(fn.body, assigned, reads)
+        self.assigned = assigned | set(self.params)
+        self.free = (reads - self.assigned - NAMESPACES) if fn.name is None else set()
+        self.names: dict[str, str] = {}
+        self.temps = itertools.count()
+
+    # -------------------------------------------------------------- mixin services
+    def mark(self, node: ast.Node, label: str) -> str:
+        self.pc.marks.append((node.line, node.column, label))
+        return f"({MARK}{len(self.pc.marks) - 1}{MARK}"
+
+    def const(self, value) -> str:
+        return self.pc.add_global("k", value, key=("k", type(value), repr(value)))
+
+    def builtin(self, impl) -> str:
+        return self.pc.add_global("b", impl, key=("b", id(impl)))
+
+    def method_dispatch(self, name: str, nargs: int) -> str:
+        key = ("m", name.lower(), nargs)
+        if key in self.pc.consts:
+            return self.pc.consts[key]
+        return self.pc.add_global("m", make_dispatch(name, nargs), key=key)
+
+    def is_var(self, name: str) -> bool:
+        low = name.lower()
+        return low in self.assigned or low in self.free
+
+    def is_free(self, name: str) -> bool:
+        return name.lower() in self.free
+
+    def var(self, name: str) -> str:
+        low = name.lower()
+        py = self.names.get(low)
+        if py is None:
+            py = "v_" + low
+            if not py.isidentifier() or not py.isascii():
+                py = "v_x" + low.encode("utf-8").hex()
+            self.names[low] = py
+        return py
+
+    def user_index(self, low: str) -> int | None:
+        return self.pc.user_names.get(low)
+
+    # ------------------------------------------------------------------- emitting
+    def emit(self, indent: int, text: str, node: ast.Node, label: str = "") -> None:
+        self.pc.emit(indent, text, (node.line, node.column, label))
+
+    def compile(self) -> None:
+        fn = self.fn
+        self.emit(0, f"def _f{self.index}(_ctx, _a):", fn)
+        self.emit(1, "_n = _ctx.n", fn)
+        self.emit(1, "_lim = _tick(_ctx, _n)", fn)
+        self.emit(1, "_lo, _hi, _I, _T = _ctx.int_min, _ctx.int_max, _int, _type", fn)
+        for low in sorted(self.assigned | self.free):
+            py = self.var(low)
+            if low in self.params or fn.name is None:
+                default = "_U" if low in self.free else "None"
+                self.emit(1, f"{py} = _a.get({low!r}, {default})", fn)
+            else:
+                self.emit(1, f"{py} = None", fn)
+        self.emit(1, "try:", fn)
+        self.block(fn.body, 2, fn)
+        self.emit(1, "finally:", fn)
+        self.emit(2, "if _n > _ctx.n: _ctx.n = _n", fn)
+        label = f"{fn.namespace + '.' if fn.namespace else ''}{fn.name or 'script'}"
+        self.emit(0, f"_f{self.index}.params = {self.params!r}", fn)
+        self.emit(0, f"_f{self.index}.label = {label!r}", fn)
+
+    def block(self, body: list[ast.Node], indent: int, owner: ast.Node, loop: bool = False) -> None:
+        count = len(body) + (1 if loop else 0)
+        first = body[0] if body else owner
+        if count:
+            self.emit(indent, f"_n += {count}", first)
+            self.emit(indent, "if _n > _lim: _lim = _tick(_ctx, _n)", first)
+        if self.sync_pending:
+            self.emit(indent, "if _ctx.n > _n: _n = _ctx.n", first)
+        if not body and not count:
+            self.emit(indent, "pass", owner)
+        self.sync_pending = False
+        for stmt in body:
+            self.stmt(stmt, indent)
+
+    sync_pending = False
+
+    def stmt(self, node: ast.Node, indent: int) -> None:
+        self.saw_user_call = False
+        getattr(self, "s_" + type(node).__name__)(node, indent)
+
+    def after(self, node: ast.Node, indent: int) -> None:
+        if self.saw_user_call:
+            self.emit(indent, "if _ctx.n > _n: _n = _ctx.n", node)
+            self.saw_user_call = False
+
+    # ----------------------------------------------------------------- statements
+    def s_ExprStmt(self, node: ast.ExprStmt, indent: int) -> None:
+        self.emit(indent, self.expr(node.expr), node)
+        self.after(node, indent)
+
+    def s_Info(self, node: ast.Info, indent: int) -> None:
+        self.emit(indent, f"_info(_ctx, {self.expr(node.expr)})", node, "info")
+        self.after(node, indent)
+
+    def s_Return(self, node: ast.Return, indent: int) -> None:
+        value = "None" if node.value is None else self.expr(node.value)
+        self.emit(indent, f"return {value}", node, "return")
+
+    def s_Assign(self, node: ast.Assign, indent: int) -> None:
+        target, op = node.target, node.op
+        value = self.expr(node.value)
+        if isinstance(target, ast.Name):
+            py = self.var(target.name)
+            if op != "=":
+                helper = {"+=": "_add", "-=": "_sub", "*=": "_mul", "/=": "_div", "%=": "_mod"}
+                value = f"{helper[op]}(_ctx, {self.expr(target)}, {value})"
+            self.emit(indent, f"{py} = {value}", node, op)
+        elif isinstance(target, ast.Member):
+            path = self.dotted(target)
+            if path is not None:
+                text = "setting " + ".".join(path)
+                self.emit(indent, f"_creator({text!r})", node)
+                return
+            obj = self.expr(target.obj)
+            if op != "=":
+                helper = {"+=": "_add", "-=": "_sub", "*=": "_mul", "/=": "_div", "%=": "_mod"}
+                self.emit(indent, f"_t = {obj}", node)
+                value = f"{helper[op]}(_ctx, _member(_t, {target.name!r}), {value})"
+                obj = "_t"
+            self.emit(indent, f"_set_member({obj}, {target.name!r}, {value})", node)
+        else:
+            assert isinstance(target, ast.Index)
+            if isinstance(target.obj, ast.Name) and not self.is_var(target.obj.name):
+                self.emit(indent, "_creator('updating fetched records')", node)
+                return
+            key = "None" if target.criteria is None else self.expr(target.criteria)
+            if op != "=":
+                helper = {"+=": "_add", "-=": "_sub", "*=": "_mul", "/=": "_div", "%=": "_mod"}
+                value = f"{helper[op]}(_ctx, {self.expr(target)}, {value})"
+            self.emit(indent, f"_set_index({self.expr(target.obj)}, {key}, {value})", node)
+        self.after(node, indent)
+
+    def s_If(self, node: ast.If, indent: int) -> None:
+        any_call = False
+        for i, (cond, body) in enumerate(node.branches):
+            word = "if" if i == 0 else "elif"
+            self.saw_user_call = False
+            code = self.cond(cond)
+            any_call = any_call or self.saw_user_call
+            self.emit(indent, f"{word} {code}:", cond if i else node)
+            self.sync_pending = any_call
+            self.block(body, indent + 1, node)
+        if node.other is not None:
+            self.emit(indent, "else:", node)
+            self.sync_pending = any_call
+            self.block(node.other, indent + 1, node)
+        self.saw_user_call = any_call
+        self.after(node, indent)
+
+    def s_ForEach(self, node: ast.ForEach, indent: int) -> None:
+        py = self.var(node.var)
+        helper = "_indexes" if node.index else "_iter"
+        self.saw_user_call = False
+        self.emit(indent, f"for {py} in {helper}({self.expr(node.iterable)}):", node, "for each")
+        had = self.sync_pending = self.saw_user_call
+        self.loops += 1
+        self.block(node.body, indent + 1, node, loop=True)
+        self.loops -= 1
+        self.saw_user_call = had
+        self.after(node, indent)
+
+    def s_While(self, node: ast.While, indent: int) -> None:
+        self.saw_user_call = False
+        self.emit(indent, f"while {self.cond(node.cond)}:", node, "while")
+        had = self.sync_pending = self.saw_user_call
+        self.loops += 1
+        self.block(node.body, indent + 1, node, loop=True)
+        self.loops -= 1
+        self.saw_user_call = had
+        self.after(node, indent)
+
+    def s_Break(self, node: ast.Node, indent: int) -> None:
+        if not self.loops:
+            raise self.syntax("'break' outside a loop", node)
+        self.emit(indent, "break", node)
+
+    def s_Continue(self, node: ast.Node, indent: int) -> None:
+        if not self.loops:
+            raise self.syntax("'continue' outside a loop", node)
+        self.emit(indent, "continue", node)
+
+    def s_Try(self, node: ast.Try, indent: int) -> None:
+        self.emit(indent, "try:", node)
+        saved = self.loops
+        self.block(node.body, indent + 1, node)
+        self.loops = saved
+        err = f"_e{indent}"
+        self.emit(indent, f"except Exception as {err}:", node)
+        target = self.var(node.var) + " = " if node.var else ""
+        self.emit(indent + 1, f"{target}_caught(_ctx, {err}, _locate)", node)
+        self.emit(indent + 1, "if _ctx.n > _n: _n = _ctx.n", node)
+        self.block(node.handler, indent + 1, node)
+        self.saw_user_call = False
+
+    def s_Delete(self, node: ast.Delete, indent: int) -> None:
+        self.emit(indent, "_creator('delete from')", node)
+
+    def s_FormAction(self, node: ast.FormAction, indent: int) -> None:
+        self.emit(indent, f"_creator({node.keyword!r})", node)
+
+    def syntax(self, message: str, node: ast.Node) -> DelugeSyntaxError:
+        src = self.pc.source
+        return DelugeSyntaxError(message, node.line, node.column, source_line(src, node.line))
+
+
+def _scan(nodes, assigned: set[str], reads: set[str]) -> None:
+    """Collect assigned and read variable names (lower case) of one function body."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        t = type(node)
+        if t is ast.Name:
+            reads.add(node.name.lower())
+            continue
+        if t is ast.Assign and isinstance(node.target, ast.Name):
+            assigned.add(node.target.name.lower())
+        elif t is ast.ForEach or (t is ast.Try and node.var):
+            assigned.add(node.var.lower())
+        elif t is ast.Task:
+            for key, value in node.params:
+                if not (key in BARE_WORD_KEYS and type(value) is ast.Name):
+                    stack.append(value)
+            continue
+        for slot in t.__slots__:
+            if slot in ("line", "column"):
+                continue
+            value = getattr(node, slot)
+            if isinstance(value, ast.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.Node):
+                        stack.append(item)
+                    elif isinstance(item, tuple):
+                        stack.extend(x for x in item if isinstance(x, ast.Node | list))
+            elif isinstance(value, tuple):
+                stack.extend(x for x in value if isinstance(x, ast.Node))
+
+
+def unique_filename() -> str:
+    return f"<deluge-{next(_counter)}>"

@@ -1,0 +1,353 @@
+"""Static checks for the default services catalog (connections/catalog/services.json).
+
+Pure Python: no Django, no network. Every entry must carry the same field set and
+internally consistent OAuth / API-key metadata.
+"""
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CATALOG_PATH = Path(__file__).resolve().parents[2] / "connections" / "catalog" / "services.json"
+
+FIELDS = {
+    "key",
+    "name",
+    "category",
+    "auth_type",
+    "grant_type",
+    "authorize_url",
+    "token_url",
+    "refresh_url",
+    "revoke_url",
+    "revoke_token_param",
+    "scopes",
+    "default_scopes",
+    "scope_delimiter",
+    "param_type",
+    "header_name",
+    "token_prefix",
+    "api_base_url",
+    "allowed_hosts",
+    "authorize_params",
+    "token_auth_method",
+    "pkce",
+    "issuer",
+    "url_params",
+    "api_key_params",
+    "docs_url",
+    "notes",
+}
+CATEGORIES = {
+    "CRM",
+    "Accounting",
+    "Payments",
+    "Email",
+    "Marketing",
+    "Chat",
+    "Storage",
+    "Project Management",
+    "E-Signature",
+    "Support",
+    "Productivity",
+    "Developer Tools",
+    "E-commerce",
+    "Communication",
+    "Calendar",
+}
+AUTH_TYPES = {"oauth2", "api_key", "basic", "bearer", "oauth1"}
+GRANT_TYPES = {"authorization_code", "client_credentials"}
+SCOPE_DELIMITERS = {",", " ", "+"}
+PARAM_TYPES = {"header", "query", "form"}
+TOKEN_AUTH_METHODS = {"client_secret_post", "client_secret_basic"}
+OAUTH_URL_FIELDS = ("authorize_url", "token_url", "refresh_url", "revoke_url")
+URL_FIELDS = (*OAUTH_URL_FIELDS, "api_base_url", "docs_url")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+HOST_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+CREDENTIAL_KINDS = {"api_key", "basic", "bearer"}
+
+ZOHO_APPS = {
+    "zoho_crm",
+    "zoho_bigin",
+    "zoho_books",
+    "zoho_invoice",
+    "zoho_desk",
+    "zoho_projects",
+}
+
+
+def _load():
+    with CATALOG_PATH.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+CATALOG = _load()
+SERVICES = CATALOG["services"]
+BY_KEY = {s["key"]: s for s in SERVICES}
+
+
+def _fill(url):
+    """Replace {placeholders} with a sample value so the URL can be parsed."""
+    return PLACEHOLDER_RE.sub("example", url)
+
+
+def _host(url):
+    return urlsplit(_fill(url)).hostname
+
+
+def _host_allowed(host, allowed):
+    for pattern in allowed:
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]) and host != pattern[2:]:
+                return True
+        elif host == pattern:
+            return True
+    return False
+
+
+def _urls(service):
+    return [service[f] for f in URL_FIELDS if service[f]]
+
+
+service_params = pytest.mark.parametrize("service", SERVICES, ids=[s["key"] for s in SERVICES])
+
+
+# --------------------------------------------------------------------------- whole file
+
+
+def test_top_level_shape():
+    assert set(CATALOG) == {"version", "services"}
+    assert CATALOG["version"] == 1
+    assert isinstance(SERVICES, list)
+
+
+def test_at_least_fifty_services():
+    assert len(SERVICES) >= 50
+
+
+def test_at_least_eight_categories_used():
+    assert len({s["category"] for s in SERVICES}) >= 8
+
+
+def test_keys_unique():
+    keys = [s["key"] for s in SERVICES]
+    assert len(keys) == len(set(keys))
+
+
+def test_names_unique():
+    names = [s["name"] for s in SERVICES]
+    assert len(names) == len(set(names))
+
+
+def test_zoho_apps_present_on_zoho_accounts_server():
+    for key in ZOHO_APPS:
+        assert key in BY_KEY, key
+        s = BY_KEY[key]
+        assert s["auth_type"] == "oauth2"
+        assert s["grant_type"] == "authorization_code"
+        for field in ("authorize_url", "token_url", "refresh_url"):
+            assert _host(s[field]) == "accounts.zoho.com", (key, field)
+        assert s["scope_delimiter"] == ","
+        assert s["authorize_params"].get("access_type") == "offline"
+        assert s["token_prefix"] == "Zoho-oauthtoken"
+
+
+def test_all_zoho_entries_follow_zoho_conventions():
+    for s in SERVICES:
+        if s["key"].startswith("zoho_"):
+            assert s["scope_delimiter"] == ",", s["key"]
+            assert s["authorize_params"].get("access_type") == "offline", s["key"]
+            assert _host(s["token_url"]) == "accounts.zoho.com", s["key"]
+
+
+def test_google_entries_share_endpoints():
+    google = [
+        s
+        for s in SERVICES
+        if _host(s["authorize_url"] or "https://x.invalid") == "accounts.google.com"
+    ]
+    assert len(google) >= 4
+    assert len({(s["authorize_url"], s["token_url"], s["revoke_url"]) for s in google}) == 1
+
+
+def test_microsoft_entries_use_identity_platform_v2_common():
+    ms = [s for s in SERVICES if s["api_base_url"].startswith("https://graph.microsoft.com/")]
+    assert len(ms) >= 4
+    for s in ms:
+        assert s["authorize_url"] == (
+            "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
+        )
+        assert s["token_url"] == "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+
+
+# --------------------------------------------------------------------------- per entry
+
+
+@service_params
+def test_field_set_is_exact(service):
+    assert set(service) == FIELDS
+
+
+@service_params
+def test_key_and_name(service):
+    assert KEY_RE.match(service["key"])
+    assert len(service["key"]) <= 50
+    assert isinstance(service["name"], str)
+    assert service["name"].strip()
+
+
+@service_params
+def test_enumerations(service):
+    assert service["category"] in CATEGORIES
+    assert service["auth_type"] in AUTH_TYPES
+    assert service["param_type"] in PARAM_TYPES
+    if service["auth_type"] == "oauth2":
+        assert service["grant_type"] in GRANT_TYPES
+        assert service["scope_delimiter"] in SCOPE_DELIMITERS
+        assert service["token_auth_method"] in TOKEN_AUTH_METHODS
+    else:
+        assert service["grant_type"] is None
+        assert service["scope_delimiter"] in SCOPE_DELIMITERS | {None}
+        assert service["token_auth_method"] in TOKEN_AUTH_METHODS | {None}
+
+
+@service_params
+def test_value_types(service):
+    assert isinstance(service["pkce"], bool)
+    assert isinstance(service["notes"], str)
+    assert isinstance(service["authorize_params"], dict)
+    assert all(
+        isinstance(k, str) and isinstance(v, str) for k, v in service["authorize_params"].items()
+    )
+    assert isinstance(service["scopes"], list)
+    assert isinstance(service["default_scopes"], list)
+    assert isinstance(service["allowed_hosts"], list)
+    assert isinstance(service["url_params"], list)
+    assert isinstance(service["api_key_params"], list)
+    for field in ("header_name", "token_prefix", "revoke_token_param", "issuer"):
+        assert service[field] is None or isinstance(service[field], str), field
+
+
+@service_params
+def test_urls_are_https_with_host(service):
+    assert service["api_base_url"], "api_base_url is required"
+    assert service["docs_url"], "docs_url is required"
+    for field in URL_FIELDS:
+        url = service[field]
+        if url is None:
+            continue
+        parts = urlsplit(_fill(url))
+        assert parts.scheme == "https", (field, url)
+        assert parts.hostname, (field, url)
+        assert HOST_RE.match(parts.hostname), (field, url)
+    if service["issuer"] is not None:
+        assert urlsplit(service["issuer"]).scheme == "https"
+        assert urlsplit(service["issuer"]).hostname
+
+
+@service_params
+def test_placeholders_declared_in_url_params(service):
+    declared = [p["name"] for p in service["url_params"]]
+    assert len(declared) == len(set(declared))
+    for p in service["url_params"]:
+        assert set(p) == {"name", "label"}
+        assert re.match(r"^[a-z][a-z0-9_]*$", p["name"])
+        assert p["label"].strip()
+    used = set()
+    for url in _urls(service):
+        used.update(PLACEHOLDER_RE.findall(url))
+    assert used <= set(declared), f"undeclared placeholders: {used - set(declared)}"
+    assert set(declared) <= used, f"declared but unused: {set(declared) - used}"
+
+
+@service_params
+def test_oauth2_fields(service):
+    if service["auth_type"] != "oauth2":
+        return
+    assert service["token_url"]
+    scope_names = [s["name"] for s in service["scopes"]]
+    assert len(scope_names) == len(set(scope_names))
+    for scope in service["scopes"]:
+        assert set(scope) == {"name", "description"}
+        assert scope["name"].strip()
+        assert scope["description"].strip()
+    assert set(service["default_scopes"]) <= set(scope_names)
+    if service["grant_type"] == "authorization_code":
+        assert service["authorize_url"]
+        if not service["scopes"]:
+            assert "scopes" in service["notes"].lower(), (
+                "empty scopes need a note explaining the provider has no scopes"
+            )
+    else:
+        assert service["authorize_url"] is None
+        assert service["refresh_url"] is None
+    assert service["api_key_params"] == []
+
+
+@service_params
+def test_revocation_fields(service):
+    if service["revoke_url"] is None:
+        assert service["revoke_token_param"] is None
+    elif service["revoke_token_param"] is not None:
+        assert re.match(r"^[a-z_]+$", service["revoke_token_param"])
+
+
+@service_params
+def test_non_oauth_entries_have_no_oauth_metadata(service):
+    if service["auth_type"] in {"oauth2", "oauth1"}:
+        return
+    for field in OAUTH_URL_FIELDS:
+        assert service[field] is None, field
+    assert service["revoke_token_param"] is None
+    assert service["scopes"] == []
+    assert service["default_scopes"] == []
+    assert service["authorize_params"] == {}
+    assert service["pkce"] is False
+    assert service["issuer"] is None
+
+
+@service_params
+def test_credential_params(service):
+    if service["auth_type"] not in CREDENTIAL_KINDS:
+        return
+    params = service["api_key_params"]
+    assert params, "api_key / basic / bearer entries must describe their credentials"
+    for p in params:
+        assert set(p) == {"name", "label", "param_type", "header_prefix"}
+        assert p["name"].strip()
+        assert p["label"].strip()
+        assert p["param_type"] in PARAM_TYPES
+        assert isinstance(p["header_prefix"], str)
+    if service["auth_type"] == "basic":
+        assert {p["name"] for p in params} == {"username", "password"}
+
+
+@service_params
+def test_header_entries_name_their_header(service):
+    if service["param_type"] == "header":
+        assert service["header_name"]
+    if service["auth_type"] == "oauth2":
+        assert service["param_type"] == "header"
+        assert isinstance(service["token_prefix"], str)
+
+
+@service_params
+def test_allowed_hosts_cover_api_base_url(service):
+    allowed = service["allowed_hosts"]
+    assert allowed
+    assert len(allowed) == len(set(allowed))
+    for pattern in allowed:
+        assert HOST_RE.match(pattern), pattern
+    host = _host(service["api_base_url"])
+    assert _host_allowed(host, allowed), (host, allowed)
+
+
+@service_params
+def test_oauth_hosts_parse(service):
+    for field in OAUTH_URL_FIELDS:
+        if service[field]:
+            assert _host(service[field]), field

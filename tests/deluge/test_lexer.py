@@ -1,0 +1,59 @@
+import pytest
+
+from deluge.errors import DelugeSyntaxError
+from deluge.lexer import DATETIME, EOF, IDENT, NUMBER, OP, STRING, tokenize
+
+
+def kinds(src):
+    return [(t.kind, t.value) for t in tokenize(src) if t.kind != EOF]
+
+
+def test_numbers_strings_and_operators_are_tokens():
+    assert kinds('x = 12 + 3.5 == "a";') == [
+        (IDENT, "x"),
+        (OP, "="),
+        (NUMBER, 12),
+        (OP, "+"),
+        (NUMBER, 3.5),
+        (OP, "=="),
+        (STRING, "a"),
+        (OP, ";"),
+    ]
+
+
+def test_comments_are_skipped_but_slashes_in_strings_are_kept():
+    assert kinds('// c\nu = "http://x//y"; /* b\n c */') == [
+        (IDENT, "u"),
+        (OP, "="),
+        (STRING, "http://x//y"),
+        (OP, ";"),
+    ]
+
+
+def test_single_quotes_make_a_datetime_token():
+    assert kinds("'01-Jan-2024 10:00:00'") == [(DATETIME, "01-Jan-2024 10:00:00")]
+
+
+def test_escapes_are_decoded_and_unknown_ones_kept():
+    assert kinds(r'"a\"b\\c\nd\d"') == [(STRING, 'a"b\\c\nd\\d')]
+
+
+def test_positions_count_lines_inside_multiline_strings_and_comments():
+    toks = tokenize('a = "x\ny";\n/* 1\n2 */ b')
+    b = next(t for t in toks if t.text == "b")
+    assert (b.line, b.col) == (4, 6)
+
+
+def test_newline_flag_marks_first_token_of_a_line():
+    toks = tokenize("a\nb c")
+    assert [t.nl for t in toks[:3]] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("src", "line", "col"),
+    [('x = "abc', 1, 5), ("x = 'abc", 1, 5), ("a\n  /* open", 2, 3), ("a = 1 # 2", 1, 7)],
+)
+def test_lexer_errors_point_at_the_offending_character(src, line, col):
+    with pytest.raises(DelugeSyntaxError) as info:
+        tokenize(src)
+    assert (info.value.line, info.value.column) == (line, col)
