@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import sys
 import threading
 import time
 from http import cookiejar
@@ -55,12 +56,14 @@ class _PinnedMixin:
         error: OSError | None = None
         for address in self.pinned_ips:
             try:
-                return urllib3_connection.create_connection(
+                sock = urllib3_connection.create_connection(
                     (address, self.port),
                     self.timeout,
                     source_address=self.source_address,
                     socket_options=self.socket_options,
                 )
+                sys.audit("http.client.connect", self, self.host, self.port)
+                return sock
             except TimeoutError as exc:
                 raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from exc
             except OSError as exc:

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from connections.broker import BrokerError, clear_dns_cache, is_public, parse_ip_literal, send
-from connections.broker.addresses import parse_allowlist
+from connections.broker.addresses import host_matches, parse_allowlist
 
 from .test_broker_client import LoopbackServer
 
@@ -238,6 +238,14 @@ def test_allowlist_networks_cover_ipv4_mapped_forms():
     assert allow.allows_address(ipaddress.ip_address("::ffff:10.1.2.3"))
     assert not allow.allows_address(ipaddress.ip_address("11.0.0.1"))
     assert allow.allows_name("crm.internal")
+
+
+def test_wildcard_host_patterns():
+    assert host_matches("api.zoho.com", ["*.zoho.com"])
+    assert host_matches("a.b.zoho.com", ["*.zoho.com"])
+    assert not host_matches("zoho.com", ["*.zoho.com"])
+    assert not host_matches("evilzoho.com", ["*.zoho.com"])
+    assert host_matches("ZOHO.com.", ["zoho.com"])
 
 
 @pytest.fixture
