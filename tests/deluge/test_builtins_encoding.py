@@ -10,26 +10,7 @@ import pytest
 import deluge.runtime  # noqa: F401  (fills the tables)
 from deluge.errors import DelugeLimitError, DelugeRuntimeError
 from deluge.limits import Limits
-from deluge.runtime.registry import lookup_function, lookup_method
-from deluge.runtime.values import type_key
-
-CTX = types.SimpleNamespace(limits=Limits(), host=types.SimpleNamespace(timezone="UTC"))
-SMALL = types.SimpleNamespace(limits=Limits(max_string_length=20), host=CTX.host)
-
-
-def m(name, receiver, *a, ctx=CTX):
-    table = lookup_method(name)
-    entry = table.get(type_key(receiver)) or table["any"]
-    assert entry.min_args <= len(a)
-    assert entry.max_args is None or len(a) <= entry.max_args
-    return entry.impl(ctx, receiver, *a)
-
-
-def f(name, *a, ctx=CTX):
-    entry = lookup_function(name)
-    assert entry.min_args <= len(a)
-    assert entry.max_args is None or len(a) <= entry.max_args
-    return entry.impl(ctx, *a)
+from tests.deluge.builtin_calls import CTX, SMALL, f, m  # noqa: F401
 
 
 def test_url_encoding():
