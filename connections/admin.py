@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from connections.models import Connection, Credential, Service
 from connections.services import manage, tokens
@@ -12,6 +13,11 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ("name", "key", "topping__namespace")
     # The client secret is an EncryptedTextField: it has no form field and never renders.
     readonly_fields = ("created_at", "updated_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # Django 6's default, said now
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(boolean=True, description="OAuth client set")
     def has_client(self, obj: Service) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 
 from connections.models import AuthType, Connection, GrantType, Service
 from connections.services.naming import is_valid_link_name
@@ -11,6 +12,16 @@ def _secret_field(label: str, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, widget=forms.PasswordInput(render_value=False), strip=False
     )
+
+
+def https_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """A model field's form field; URLs typed without a scheme are read as https.
+
+    That is Django 6's default; saying so now also silences Django 5.2's deprecation warning.
+    """
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class ConnectionForm(forms.Form):
@@ -146,6 +157,7 @@ class CustomServiceForm(forms.ModelForm):
             "api_base_url",
             "docs_url",
         ]
+        formfield_callback = https_formfield
 
     def __init__(self, *args, topping, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -39,6 +39,11 @@ class Secrets:
     token_secret: str = ""  # OAuth 1.0a
     values: dict[str, str] = field(default_factory=dict)  # API key params, username/password
 
+    def __repr__(self) -> str:
+        # Never the values: a repr ends up in tracebacks, debug pages and log lines.
+        present = [name for name, value in asdict(self).items() if value]
+        return f"Secrets(set={present})"
+
     def dumps(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connections import access
@@ -21,6 +22,11 @@ from connections.services import flows, manage, oauth1, samples
 from connections.services.tokens import TokenError
 from console.access import get_topping_for_user
 from console.views import _apply_errors
+
+
+def _handles_secrets(view):
+    """Hide the view's POST fields, and every frame from the view down, in error reports."""
+    return sensitive_post_parameters()(sensitive_variables()(view))
 
 
 def _callback_uri(request: HttpRequest) -> str:
@@ -71,6 +77,7 @@ def service_catalog(request: HttpRequest, namespace: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_handles_secrets
 def connection_create(request: HttpRequest, namespace: str, service_key: str) -> HttpResponse:
     service = access.get_service_for_user(request.user, namespace, service_key)
     topping = get_topping_for_user(request.user, namespace)
@@ -136,6 +143,7 @@ def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
 
 @login_required
 @require_POST
+@_handles_secrets
 def connection_connect(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
     return _connect(request, connection)
@@ -143,6 +151,7 @@ def connection_connect(request: HttpRequest, namespace: str, link_name: str) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_handles_secrets
 def connection_credentials(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
     form = CredentialValuesForm(request.POST or None, service=connection.service)
@@ -162,9 +171,21 @@ def connection_credentials(request: HttpRequest, namespace: str, link_name: str)
 
 @login_required
 @require_GET
+@_handles_secrets
 def oauth_callback(request: HttpRequest) -> HttpResponse:
+    return _finish_flow(request, flows.finish)
+
+
+@login_required
+@require_GET
+@_handles_secrets
+def oauth1_callback(request: HttpRequest) -> HttpResponse:
+    return _finish_flow(request, oauth1.finish)
+
+
+def _finish_flow(request: HttpRequest, finish) -> HttpResponse:
     try:
-        connection = flows.finish(
+        connection = finish(
             request.GET.dict(), user=request.user, session_key=request.session.session_key
         )
     except flows.FlowError as error:
@@ -174,21 +195,6 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                 request.user, error.connection.topping.namespace
             )
         return render(request, "connections/oauth_error.html", context, status=400)
-    messages.success(request, f"“{connection.name}” is connected.")
-    return redirect(connection)
-
-
-@login_required
-@require_GET
-def oauth1_callback(request: HttpRequest) -> HttpResponse:
-    try:
-        connection = oauth1.finish(
-            request.GET.dict(), user=request.user, session_key=request.session.session_key
-        )
-    except flows.FlowError as error:
-        return render(
-            request, "connections/oauth_error.html", {"message": error.message}, status=400
-        )
     messages.success(request, f"“{connection.name}” is connected.")
     return redirect(connection)
 
@@ -235,6 +241,7 @@ def connection_edit(request: HttpRequest, namespace: str, link_name: str) -> Htt
 
 @login_required
 @require_POST
+@_handles_secrets
 def connection_revoke(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
     outcome = manage.revoke(connection, user=request.user)
@@ -257,6 +264,7 @@ def connection_delete(request: HttpRequest, namespace: str, link_name: str) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_handles_secrets
 def custom_service_form(
     request: HttpRequest, namespace: str, key: str | None = None
 ) -> HttpResponse:

@@ -208,6 +208,9 @@ if env_choice("Q_BROKER", "orm", ("orm", "redis")) == "redis":
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Error pages and reports hide credentials, with DEBUG on too (connections/reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "connections.reporting.SecretSafeExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -42,6 +42,9 @@ if not REDIS_URL:  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not shared-cache memory: threads and worker processes in tests then lock the
     # way they do in production (busy timeout) instead of failing with "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / f"test-db-{_worker}.sqlite3")}  # noqa: F405
+    # The process id keeps two test runs on one machine (two checkouts, an editor's test
+    # runner) from sharing a file; each run deletes its own at the end.
+    _name = f"test-db-{_worker}-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / _name)}  # noqa: F405
 
 LOCAL_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -214,13 +214,51 @@ def is_public(addr: IPAddress) -> bool:
 
 
 _dns_cache: dict[str, tuple[float, tuple[str, ...]]] = {}
+# Hops the whole policy accepted: (scheme, host, port, allowlist) -> (expiry, addresses).
+# An entry expires with the resolution it was made from, and holds exactly the addresses
+# that were checked, which are the ones the transport is then pinned to.
+_approved: dict[tuple, tuple[float, tuple[str, ...]]] = {}
 _dns_lock = threading.Lock()
 
 
 def clear_dns_cache() -> None:
-    """Forget cached resolutions (tests; or after an operator changes DNS)."""
+    """Forget cached resolutions and approvals (tests; or after an operator changes DNS)."""
     with _dns_lock:
         _dns_cache.clear()
+        _approved.clear()
+
+
+def _store(cache: dict, key, value: tuple[float, tuple[str, ...]], now: float) -> None:
+    with _dns_lock:
+        if len(cache) >= DNS_CACHE_SIZE:
+            # User code can name any host; bound memory rather than keep every name seen.
+            for name in [n for n, (expires, _) in cache.items() if expires <= now]:
+                del cache[name]
+            if len(cache) >= DNS_CACHE_SIZE:
+                cache.clear()
+        cache[key] = value
+
+
+def resolve_until(host: str, port: int) -> tuple[float, tuple[str, ...]]:
+    """Like ``resolve``, with the monotonic time until which the answer may be reused."""
+    now = time.monotonic()
+    literal = parse_ip_literal(host)
+    if literal is not None:
+        return now + DNS_TTL, (str(literal),)
+    key = normalize_host(host)
+    cached = _dns_cache.get(key)
+    if cached is not None and cached[0] > now:
+        return cached
+    try:
+        infos = socket.getaddrinfo(key, port, 0, socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ResolutionFailed(f"could not resolve {key}") from exc
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise ResolutionFailed(f"could not resolve {key}")
+    entry = (now + DNS_TTL, addresses)
+    _store(_dns_cache, key, entry, now)
+    return entry
 
 
 def resolve(host: str, port: int) -> tuple[str, ...]:
@@ -229,30 +267,20 @@ def resolve(host: str, port: int) -> tuple[str, ...]:
     Results are cached for ``DNS_TTL`` seconds; callers re-apply the policy to them
     every time, so the cache can only save time, never widen what is allowed.
     """
-    literal = parse_ip_literal(host)
-    if literal is not None:
-        return (str(literal),)
-    key = normalize_host(host)
-    now = time.monotonic()
-    cached = _dns_cache.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    try:
-        infos = socket.getaddrinfo(key, port, 0, socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise ResolutionFailed(f"could not resolve {key}") from exc
-    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise ResolutionFailed(f"could not resolve {key}")
-    with _dns_lock:
-        if len(_dns_cache) >= DNS_CACHE_SIZE:
-            # User code can name any host; bound memory rather than keep every name seen.
-            for name in [n for n, (expires, _) in _dns_cache.items() if expires <= now]:
-                del _dns_cache[name]
-            if len(_dns_cache) >= DNS_CACHE_SIZE:
-                _dns_cache.clear()
-        _dns_cache[key] = (now + DNS_TTL, addresses)
-    return addresses
+    return resolve_until(host, port)[1]
+
+
+def approved(key: tuple) -> tuple[str, ...] | None:
+    """The addresses a still-valid approval of ``key`` was given for, else None."""
+    entry = _approved.get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    return None
+
+
+def approve(key: tuple, expires: float, addresses: tuple[str, ...]) -> None:
+    """Remember that the policy accepted ``addresses`` for ``key`` until ``expires``."""
+    _store(_approved, key, (expires, addresses), time.monotonic())
 
 
 def _describe(addr: IPAddress) -> str:

@@ -7,6 +7,7 @@ against the SSRF policy. The transport then connects only to the checked address
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 import re
 import time
@@ -17,7 +18,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
+from django.views.decorators.debug import sensitive_variables
 from requests.auth import AuthBase
+from requests.structures import CaseInsensitiveDict
 
 from . import addresses
 from .redact import CallRecord, Redactor
@@ -53,6 +56,22 @@ class Injection:
     auth: AuthBase | None = None
     allowed_hosts: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        # Names only: a repr ends up in tracebacks, debug pages and log lines.
+        return (
+            f"Injection(headers={list(self.headers)}, query={list(self.query)}, "
+            f"form={list(self.form)}, auth={type(self.auth).__name__ if self.auth else None}, "
+            f"allowed_hosts={list(self.allowed_hosts)})"
+        )
+
+    @functools.cached_property
+    def redactor(self) -> Redactor:
+        """This credential's redactor, built once: an injection serves many calls."""
+        return Redactor(self.secrets, self.headers.keys(), self.query.keys())
+
+
+_NO_INJECTION = Injection()
+
 
 class Headers(dict):
     """Response headers as a plain dict whose lookups ignore case."""
@@ -86,6 +105,10 @@ class BrokerResponse:
     elapsed_ms: float
     record: CallRecord
     encoding: str | None = None
+
+    def __repr__(self) -> str:
+        # The body is left out: a provider may echo what it was sent.
+        return f"BrokerResponse(status={self.status}, url={self.url!r}, size={len(self.content)})"
 
     def text(self) -> str:
         """The body decoded with the declared charset (UTF-8 if none or unknown)."""
@@ -149,6 +172,18 @@ def _check(
     scheme, host, port = _split(url)
     if injection.allowed_hosts and not addresses.host_matches(host, injection.allowed_hosts):
         raise TransferFailed("refused_host", f"this credential may not be sent to {host}")
+    key = (scheme, host, port, allow)
+    checked = addresses.approved(key)
+    if checked is None:
+        expires, checked = _vet(scheme, host, port, allow)
+        addresses.approve(key, expires, checked)
+    return scheme, host, checked
+
+
+def _vet(
+    scheme: str, host: str, port: int, allow: addresses.Allowlist
+) -> tuple[float, tuple[str, ...]]:
+    """The SSRF policy for one destination: the addresses it may use, and until when."""
     literal = addresses.parse_ip_literal(host)
     # An unlisted name over http is refused before DNS; a literal address is judged as an
     # address first, which gives the more useful reason.
@@ -157,7 +192,7 @@ def _check(
             "refused_scheme", f"plain http is only allowed to allowlisted hosts ({host})"
         )
     try:
-        resolved = addresses.resolve(host, port)
+        expires, resolved = addresses.resolve_until(host, port)
     except addresses.ResolutionFailed as exc:
         raise TransferFailed("connection", str(exc)) from None
     try:
@@ -168,7 +203,7 @@ def _check(
         raise TransferFailed(
             "refused_scheme", f"plain http is only allowed to allowlisted hosts ({host})"
         )
-    return scheme, host, checked
+    return expires, checked
 
 
 def _merge_form(data: Any, form: Mapping[str, str]) -> Any:
@@ -196,6 +231,7 @@ def _rewind(files: Any) -> None:
             obj.seek(0)
 
 
+@sensitive_variables()
 def send(
     method: str,
     url: str,
@@ -220,8 +256,8 @@ def send(
     """
     started = time.monotonic()
     deadline = started + timeout
-    injection = injection or Injection()
-    redactor = Redactor(injection.secrets, injection.headers.keys(), injection.query.keys())
+    injection = injection or _NO_INJECTION
+    redactor = injection.redactor
     allow = addresses.parse_allowlist(_default_allowlist() if allowlist is None else allowlist)
     session = session or thread_session()
     if not isinstance(session, BrokerSession):
@@ -258,16 +294,16 @@ def send(
                     _rewind(files)
                 body_data = _merge_form(data, injection.form) if same_origin else data
                 body = {"data": body_data, "json": json, "files": files}
-            request = requests.Request(
-                method,
-                current,
-                params=hop_params or None,
-                headers=hop_headers,
-                auth=injection.auth if same_origin else None,
-                **body,
-            )
             try:
-                prepared = session.prepare_request(request)
+                prepared = _prepare(
+                    session,
+                    method,
+                    current,
+                    headers=hop_headers,
+                    params=hop_params,
+                    auth=injection.auth if same_origin else None,
+                    **body,
+                )
             except (requests.exceptions.RequestException, ValueError) as exc:
                 raise TransferFailed(
                     "refused_url", f"the URL is malformed ({type(exc).__name__})"
@@ -306,7 +342,7 @@ def send(
             else:
                 raw.release_conn()
             if not target:
-                final_url = redactor.url(prepared.url)
+                final_url = record.url if hop == 0 else redactor.url(prepared.url)
                 elapsed = round((time.monotonic() - started) * 1000, 3)
                 record.elapsed_ms = elapsed
                 record.response_size = len(content)
@@ -334,6 +370,37 @@ def send(
     except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise fail("connection", connection_reason(exc)) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _prepare(
+    session: BrokerSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    params: Any,
+    auth: AuthBase | None,
+    data: Any = None,
+    json: Any = None,
+    files: Any = None,
+) -> requests.PreparedRequest:
+    """``Session.prepare_request`` for a BrokerSession, without what such a session lacks.
+
+    A BrokerSession keeps no cookies, has no session auth or params and ignores ``.netrc``,
+    so only its default headers are merged (as requests does: request headers win, None
+    removes one). That merge and the cookie jar are most of requests' per-call overhead.
+    """
+    merged = CaseInsensitiveDict(session.headers)
+    merged.update(headers)
+    prepared = requests.PreparedRequest()
+    prepared.prepare_method(method)
+    # "" is what requests turns "no parameters" into; None costs runtime Protocol checks.
+    prepared.prepare_url(url, params or "")
+    prepared.prepare_headers({k: v for k, v in merged.items() if v is not None})
+    prepared.prepare_body(data, files, json)
+    if auth is not None:
+        prepared.prepare_auth(auth, url)
+    return prepared
 
 
 def _pairs(params: Any) -> list[tuple[Any, Any]]:

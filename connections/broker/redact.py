@@ -90,7 +90,17 @@ class Redactor:
         """Redact secrets and sensitive query values in free text (error messages)."""
         for secret in self._secrets:
             value = value.replace(secret, REDACTED)
+        if "=" not in value:  # nothing the parameter pattern could match
+            return value
         return self._param_re.sub(rf"\g<1>{REDACTED}", value)
+
+    def body(self, content: bytes) -> bytes:
+        """Replace the credential's secrets in a response body (a provider that echoes them)."""
+        for secret in self._secrets:
+            raw = secret.encode()
+            if raw in content:
+                content = content.replace(raw, REDACTED.encode())
+        return content
 
     def url(self, url: str) -> str:
         """Redact a URL: user info, sensitive query values and any secret; drop the fragment."""

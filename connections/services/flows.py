@@ -87,8 +87,11 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-def _claim(params: dict[str, str], session_key: str | None) -> OAuthFlow:
-    state = params.get("state")
+def claim(state: str | None, session_key: str | None) -> OAuthFlow:
+    """The flow ``state`` names, if this session started it in time; marks it used.
+
+    OAuth 1.0a flows are claimed the same way, with the request token as their state.
+    """
     if not state:
         raise FlowError("The provider's answer has no state; the connection was not authorized.")
     flow = (
@@ -117,7 +120,7 @@ def _claim(params: dict[str, str], session_key: str | None) -> OAuthFlow:
 
 def finish(params: dict[str, str], *, user, session_key: str | None) -> Connection:
     """Validate the provider's redirect and exchange the code; return the connection."""
-    flow = _claim(params, session_key)
+    flow = claim(params.get("state"), session_key)
     connection = flow.connection
     if flow.user_id != user.pk:
         raise FlowError("This authorization was started by another user.", connection)

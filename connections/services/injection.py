@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.views.decorators.debug import sensitive_variables
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth1
 
@@ -23,6 +24,7 @@ def allowed_hosts(connection: Connection) -> tuple[str, ...]:
     return tuple(hosts)
 
 
+@sensitive_variables()
 def injection_for(connection: Connection, credential: Credential) -> Injection:
     service = connection.service
     secrets = credential.secrets

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from connections.models import AuthType, Connection, Credential, GrantType, Service
 from connections.schemas import Secrets
-from connections.services import tokens
+from connections.services import send, tokens
 from connections.services.naming import is_valid_link_name, link_name_from, unique_link_name
 from console.audit import log_action
 from console.models import Topping
@@ -189,6 +189,7 @@ def revoke(connection: Connection, *, user, credential: Credential | None = None
             user=user,
             data={"link_name": connection.link_name, "outcome": outcome},
         )
+    send.forget(credential.pk)  # this process stops using the token now, not in seconds
     return outcome
 
 

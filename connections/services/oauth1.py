@@ -11,12 +11,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from requests_oauthlib import OAuth1
 
 from connections import broker
 from connections.models import Connection, Credential, OAuthFlow
 from connections.schemas import Secrets
-from connections.services.flows import FLOW_LIFETIME, FlowError
+from connections.services.flows import FLOW_LIFETIME, FlowError, claim
 from connections.services.injection import allowed_hosts
 from connections.services.tokens import fill_url
 from console.audit import log_action
@@ -26,6 +27,7 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+@sensitive_variables()
 def _post(
     connection: Connection, url: str, auth: OAuth1, secrets: tuple[str, ...]
 ) -> dict[str, str]:
@@ -46,10 +48,14 @@ def _post(
 
 
 def start(connection: Connection, *, user, session_key: str, redirect_uri: str) -> str:
+    """Get a request token and return the provider's authorization URL (RFC 5849 2.1, 2.2)."""
     key, secret = connection.oauth_client()
     auth = OAuth1(key, client_secret=secret, callback_uri=redirect_uri)
     url = fill_url(connection.service.request_token_url, connection)
     values = _post(connection, url, auth, (secret,))
+    if values.get("oauth_callback_confirmed") != "true":
+        # OAuth 1.0 without the "a" ignores our callback, which allows session fixation.
+        raise FlowError("The provider did not confirm the callback URL (OAuth 1.0a).", connection)
     OAuthFlow.objects.create(
         state_hash=_sha256(values["oauth_token"]),
         connection=connection,
@@ -61,55 +67,55 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
         expires_at=timezone.now() + FLOW_LIFETIME,
     )
     authorize = fill_url(connection.service.authorize_url, connection)
-    return f"{authorize}?{urlencode({'oauth_token': values['oauth_token']})}"
+    query = urlencode({"oauth_token": values["oauth_token"]})
+    return f"{authorize}{'&' if '?' in authorize else '?'}{query}"
 
 
 def finish(params: dict[str, str], *, user, session_key: str | None) -> Connection:
-    token, verifier = params.get("oauth_token"), params.get("oauth_verifier")
-    if not token or not verifier:
-        raise FlowError("The provider's answer lacks oauth_token or oauth_verifier.")
-    flow = (
-        OAuthFlow.objects.select_related("connection__service")
-        .filter(state_hash=_sha256(token))
-        .first()
-    )
-    if flow is None or not session_key or flow.session_hash != _sha256(session_key):
-        raise FlowError("This authorization is unknown here; start the connection again.")
-    if flow.expires_at < timezone.now() or flow.user_id != user.pk:
-        raise FlowError("This authorization expired; start again.", flow.connection)
-    if not OAuthFlow.objects.filter(pk=flow.pk, used_at__isnull=True).update(
-        used_at=timezone.now()
-    ):
-        raise FlowError("This authorization answer was already used.", flow.connection)
+    """Check the provider's redirect, exchange the verifier for an access token (RFC 5849 2.3)."""
+    # Providers that refuse send the request token back as "denied" and no verifier.
+    flow = claim(params.get("oauth_token") or params.get("denied"), session_key)
     connection = flow.connection
+    if flow.user_id != user.pk:
+        raise FlowError("This authorization was started by another user.", connection)
+    verifier = params.get("oauth_verifier")
+    if "denied" in params or not verifier:
+        raise FlowError(
+            "The provider did not authorize the connection: the request was denied at the "
+            "provider's consent page.",
+            connection,
+        )
     key, secret = connection.oauth_client()
     auth = OAuth1(
         key,
         client_secret=secret,
-        resource_owner_key=token,
+        resource_owner_key=params["oauth_token"],
         resource_owner_secret=flow.request_token_secret,
         verifier=verifier,
     )
     values = _post(connection, flow.token_url, auth, (secret, flow.request_token_secret))
-    with transaction.atomic():
-        owner = user if connection.user_level else None
-        credential, _ = Credential.objects.select_for_update().get_or_create(
-            connection=connection, user=owner
-        )
-        credential.set_secrets(
-            Secrets(
-                access_token=values["oauth_token"],
-                token_secret=values.get("oauth_token_secret", ""),
-            )
-        )
-        credential.status = Credential.Status.CONNECTED
-        credential.connected_by, credential.connected_at = user, timezone.now()
-        credential.last_error = ""
-        credential.save()
-        log_action(
-            connection,
-            "connections.connection.connected",
-            user=user,
-            data={"link_name": connection.link_name, "protocol": "oauth1"},
-        )
+    _save_connected(connection, user, values)
     return connection
+
+
+@transaction.atomic
+def _save_connected(connection: Connection, user, values: dict[str, str]) -> None:
+    owner = user if connection.user_level else None
+    credential, _ = Credential.objects.select_for_update().get_or_create(
+        connection=connection, user=owner
+    )
+    credential.set_secrets(
+        Secrets(
+            access_token=values["oauth_token"], token_secret=values.get("oauth_token_secret", "")
+        )
+    )
+    credential.status = Credential.Status.CONNECTED
+    credential.connected_by, credential.connected_at = user, timezone.now()
+    credential.last_error = ""
+    credential.save()
+    log_action(
+        connection,
+        "connections.connection.connected",
+        user=user,
+        data={"link_name": connection.link_name, "protocol": "oauth1"},
+    )

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from connections import broker
 from connections.models import AuthType, Connection, Credential
@@ -25,8 +26,22 @@ from console.models import Topping
 # calls in a row, so the injection is cached briefly per process. Revoke and refresh clear
 # the local entry at once; other processes see it within CACHE_SECONDS.
 CACHE_SECONDS = 5.0
-_cache: dict[tuple, tuple[float, Connection, Credential, broker.Injection]] = {}
 _cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What a call needs from the database, prepared once per ``CACHE_SECONDS``."""
+
+    expires: float
+    connection: Connection
+    credential: Credential
+    injection: broker.Injection
+    base_url: str  # the service's API base URL, filled in and ending with "/"
+    refreshable: bool  # an OAuth 2.0 token that a 401 should refresh once
+
+
+_cache: dict[tuple, _Loaded] = {}
 
 
 class ConnectionUnusable(Exception):
@@ -73,22 +88,20 @@ def forget(credential_id: int | None = None) -> None:
         if credential_id is None:
             _cache.clear()
         else:
-            for key in [k for k, v in _cache.items() if v[2].pk == credential_id]:
+            for key in [k for k, v in _cache.items() if v.credential.pk == credential_id]:
                 del _cache[key]
 
 
-def _load(
-    ref: str, topping: Topping | None, user
-) -> tuple[Connection, Credential, broker.Injection]:
+def _load(ref: str, topping: Topping | None, user) -> _Loaded:
     key = (ref, topping.pk if topping else None, getattr(user, "pk", None))
     now = time.monotonic()
     cached = _cache.get(key)
     if (
         cached
-        and cached[0] > now
-        and not cached[2].expires_within(tokens.REFRESH_MARGIN.total_seconds())
+        and cached.expires > now
+        and not cached.credential.expires_within(tokens.REFRESH_MARGIN.total_seconds())
     ):
-        return cached[1], cached[2], cached[3]
+        return cached
     connection = resolve(ref, topping=topping)
     credential = connection.credential_for(user)
     if credential is None or credential.status == Credential.Status.NOT_CONNECTED:
@@ -105,11 +118,26 @@ def _load(
         tokens.REFRESH_MARGIN.total_seconds()
     ):
         credential = _refresh(credential)
-    credential.connection = connection
-    injection = injection_for(connection, credential)
+    loaded = _prepare(connection, credential, expires=now + CACHE_SECONDS)
     with _cache_lock:
-        _cache[key] = (now + CACHE_SECONDS, connection, credential, injection)
-    return connection, credential, injection
+        _cache[key] = loaded
+    return loaded
+
+
+def _prepare(connection: Connection, credential: Credential, *, expires: float) -> _Loaded:
+    credential.connection = connection
+    service = connection.service
+    refreshable = service.auth_type == AuthType.OAUTH2 and bool(
+        credential.secrets.refresh_token or service.grant_type == "client_credentials"
+    )
+    return _Loaded(
+        expires=expires,
+        connection=connection,
+        credential=credential,
+        injection=injection_for(connection, credential),
+        base_url=tokens.fill_url(service.api_base_url, connection).rstrip("/") + "/",
+        refreshable=refreshable,
+    )
 
 
 def _refresh(credential: Credential, force: bool = False) -> Credential:
@@ -120,6 +148,7 @@ def _refresh(credential: Credential, force: bool = False) -> Credential:
         raise ConnectionUnusable(error.message) from None
 
 
+@sensitive_variables()
 def send(
     ref: str,
     method: str,
@@ -140,10 +169,9 @@ def send(
     Relative URLs are joined to the service's API base URL. Raises ``ConnectionUnusable`` or
     ``broker.BrokerError``; the response never carries the credential.
     """
-    connection, credential, injection = _load(ref, topping, user)
+    loaded = _load(ref, topping, user)
     if not url.lower().startswith(("http://", "https://")):
-        base = tokens.fill_url(connection.service.api_base_url, connection).rstrip("/") + "/"
-        url = urljoin(base, url.lstrip("/"))
+        url = urljoin(loaded.base_url, url.lstrip("/"))
     options = {
         "params": params,
         "headers": headers,
@@ -153,15 +181,15 @@ def send(
         "timeout": timeout or getattr(settings, "CONSOLE_HTTP_TIMEOUT", 40.0),
         "max_bytes": max_bytes or getattr(settings, "CONSOLE_HTTP_MAX_BYTES", 5 * 1024 * 1024),
     }
-    response = broker.send(method, url, injection=injection, **options)
-    refreshable = connection.service.auth_type == AuthType.OAUTH2 and (
-        credential.secrets.refresh_token or connection.service.grant_type == "client_credentials"
-    )
-    if response.status == 401 and refreshable:
+    response = broker.send(method, url, injection=loaded.injection, **options)
+    credential = loaded.credential
+    if response.status == 401 and loaded.refreshable:
         credential = _refresh(credential, force=True)
-        credential.connection = connection
-        injection = injection_for(connection, credential)
-        response = broker.send(method, url, injection=injection, **options)
+        retry = _prepare(loaded.connection, credential, expires=0.0)
+        response = broker.send(method, url, injection=retry.injection, **options)
+    # A provider that echoes the request (debug endpoints, error pages) must not hand the
+    # credential to the caller, who may store or show the body.
+    response.content = loaded.injection.redactor.body(response.content)
     now = timezone.now()
     # Usage time is informational; writing it at most once a minute keeps calls cheap.
     if credential.last_used_at is None or (now - credential.last_used_at).total_seconds() > 60:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from requests.auth import HTTPBasicAuth
 
 from connections import broker
@@ -47,6 +48,12 @@ class TokenResponse:
     scope: list[str]
     token_type: str
     extra: dict
+
+    def __repr__(self) -> str:
+        return (
+            f"TokenResponse(token_type={self.token_type!r}, expires_in={self.expires_in}, "
+            f"scope={self.scope}, refresh_token={'set' if self.refresh_token else 'none'})"
+        )
 
 
 def fill_url(url: str, connection: Connection) -> str:
@@ -80,6 +87,7 @@ def _client_fields(connection: Connection) -> dict[str, str]:
     return fields
 
 
+@sensitive_variables()
 def post_token(
     connection: Connection, url: str, fields: dict[str, str], secrets=()
 ) -> TokenResponse:
@@ -249,6 +257,7 @@ def _refresh_now(credential: Credential) -> None:
         credential.save()
 
 
+@sensitive_variables()
 def revoke_at_provider(connection: Connection, credential: Credential) -> str:
     """Ask the provider to revoke (RFC 7009); return what happened, in words. Never raises."""
     service = connection.service

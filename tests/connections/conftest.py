@@ -34,6 +34,7 @@ def oauth1_server(oauth_server):
 
 # --- connection fixtures (tests/connections/fixtures.py) --------------------------------------
 from tests.connections.fixtures import (  # noqa: E402, F401
+    canary_connection,
     echo_server,
     loopback_allowed,
     make_connection,

@@ -116,3 +116,14 @@ def make_connection(topping, owner):
         )
 
     return make
+
+
+@pytest.fixture
+def canary_connection(make_service, make_connection, echo_server, loopback_allowed, owner):
+    """A bearer connection to the echo server whose token and client secret are canaries."""
+    service = make_service(
+        "vault", AuthType.BEARER, echo_server.url, client_secret=CANARY + "-client"
+    )
+    connection = make_connection(service, "vault")
+    manage.connect_with_values(connection, values={"token": CANARY}, user=owner)
+    return connection

@@ -132,6 +132,17 @@ def test_get_returns_body_status_headers_and_record(server):
     json.dumps(record)
 
 
+def test_session_default_headers_apply_and_callers_override_them(server):
+    seen = send("GET", server.url("/echo"), allowlist=LOOPBACK).json()["headers"]
+    assert seen["User-Agent"].startswith("python-requests/")
+    assert seen["Connection"] == "keep-alive"
+    headers = {"user-agent": "topping/1", "Accept-Encoding": None}
+    seen = send("GET", server.url("/echo"), headers=headers, allowlist=LOOPBACK).json()["headers"]
+    seen = {name.lower(): value for name, value in seen.items()}
+    assert seen["user-agent"] == "topping/1"
+    assert seen["accept-encoding"] == "identity"  # the default "gzip, deflate" was removed
+
+
 def test_injection_adds_header_query_form_and_auth(server):
     injection = Injection(
         headers={"X-Zoho-Token": SECRET},

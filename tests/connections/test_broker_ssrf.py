@@ -7,7 +7,14 @@ import socket
 
 import pytest
 
-from connections.broker import BrokerError, clear_dns_cache, is_public, parse_ip_literal, send
+from connections.broker import (
+    BrokerError,
+    Injection,
+    clear_dns_cache,
+    is_public,
+    parse_ip_literal,
+    send,
+)
 from connections.broker.addresses import host_matches, parse_allowlist
 
 from .test_broker_client import LoopbackServer
@@ -177,6 +184,34 @@ def test_cached_resolution_is_rechecked_against_policy(monkeypatch, loopback, co
     with pytest.raises(BrokerError) as info:
         send("GET", url.replace("http:", "https:"), allowlist=[])
     assert info.value.code == "refused_address"
+
+
+def test_approved_destination_still_checks_each_credentials_hosts(monkeypatch, loopback):
+    fake_dns(monkeypatch, {"approved.test": ["127.0.0.1"]})
+    url = loopback.url("/", host="approved.test")
+    mine = Injection(headers={"Authorization": "Bearer a"}, allowed_hosts=("approved.test",))
+    other = Injection(headers={"Authorization": "Bearer b"}, allowed_hosts=("crm.example",))
+    assert send("GET", url, injection=mine, allowlist=["127.0.0.1"]).status == 200
+    with pytest.raises(BrokerError) as info:  # the approval is for the address, not the token
+        send("GET", url, injection=other, allowlist=["127.0.0.1"])
+    assert info.value.code == "refused_host"
+    assert len(loopback.seen) == 1
+
+
+def test_forgetting_dns_drops_approvals_too(monkeypatch, loopback, connects):
+    table = {"moving.test": ["127.0.0.1"]}
+    lookups = fake_dns(monkeypatch, table)
+    url = loopback.url("/", host="moving.test")
+    assert send("GET", url, allowlist=["127.0.0.1"]).status == 200
+    assert send("GET", url, allowlist=["127.0.0.1"]).status == 200
+    assert lookups == ["moving.test"]  # approved once, reused
+    table["moving.test"] = ["10.9.9.9"]
+    clear_dns_cache()
+    with pytest.raises(BrokerError) as info:
+        send("GET", url, allowlist=["127.0.0.1"])
+    assert info.value.code == "refused_address"
+    assert lookups == ["moving.test", "moving.test"]
+    assert {address[0] for address in connects} == {"127.0.0.1"}
 
 
 @pytest.mark.parametrize(

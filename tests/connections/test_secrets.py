@@ -14,21 +14,11 @@ from django.core.management import call_command
 from django.db import connection as db
 
 from connections import crypto
-from connections.models import AuthType, Credential, Service
-from connections.services import manage, samples, send
+from connections.models import Credential, Service
+from connections.services import samples, send
 from tests.connections.fixtures import CANARY
 
 OLD_KEY = "dGVzdC1rZXktb25lLXRlc3Qta2V5LW9uZS10ZXN0LTE="
-
-
-@pytest.fixture
-def canary_connection(make_service, make_connection, echo_server, loopback_allowed, owner):
-    service = make_service(
-        "vault", AuthType.BEARER, echo_server.url, client_secret=CANARY + "-client"
-    )
-    connection = make_connection(service, "vault")
-    manage.connect_with_values(connection, values={"token": CANARY}, user=owner)
-    return connection
 
 
 def _raw_rows() -> str:
@@ -123,3 +113,12 @@ def test_rotation_keeps_every_row_readable(canary_connection, settings):
     assert Credential.objects.get().secrets.access_token == CANARY
     assert Service.objects.get(key="vault").client_secret == CANARY + "-client"
     crypto.verify_canary()
+
+
+def test_a_response_that_echoes_the_credential_comes_back_redacted(canary_connection, echo_server):
+    response = send.send(
+        "vault", "GET", f"{echo_server.url}/echo", topping=canary_connection.topping
+    )
+    assert echo_server.requests[-1]["headers"]["authorization"] == f"Bearer {CANARY}"
+    assert CANARY not in response.text()
+    assert "[redacted]" in response.text()
