@@ -1,7 +1,8 @@
 """``python -m deluge bench``: the engine against equivalent hand-written Python.
 
 Each item runs the Deluge script (compiled once, statement counting on) and a Python
-function doing the same work, in one process; medians and their ratio are printed.
+function doing the same work, in one process, in turns (at least 7 runs each, more for short
+items, about 1.5 s per item); medians and their ratio are printed.
 """
 
 from __future__ import annotations
@@ -178,13 +179,16 @@ def _items(quick: bool):
     ]
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
+def _medians(first, second, repeat: int) -> tuple[float, float]:
+    """Median run times of two functions, timed in turns so that both see the same load
+    on a shared machine (timing one after the other lets a burst favour either side)."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for fn, out in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def parse_throughput(seconds: float = 1.0) -> float:
@@ -201,19 +205,23 @@ def parse_throughput(seconds: float = 1.0) -> float:
 def main(quick: bool = False, out=None) -> int:
     out = out or sys.stdout
     repeat = 3 if quick else 7
+    budget = 0.2 if quick else 1.5  # seconds of timing per item: short items run more often
     limits = Limits(max_statements=10**9, max_seconds=600)
     host = _BenchHost()
     print(f"{'item':28} {'engine ms':>10} {'python ms':>10} {'ratio':>6}", file=out)
     worst = 0.0
     for name, source, args, python in _items(quick):
         script = compile_script(source)
+        started = time.perf_counter()
         expected = python()
         result = script.run(args, host=host, limits=limits)
         if result.error is not None or result.return_value != expected:
             print(f"{name}: engine gave {result.return_value!r} / {result.error}", file=out)
             return 1
-        engine = _median(lambda s=script, a=args: s.run(a, host=host, limits=limits), repeat)
-        native = _median(python, repeat)
+        runs = max(repeat, min(201, int(budget / (time.perf_counter() - started))))
+        engine, native = _medians(
+            lambda s=script, a=args: s.run(a, host=host, limits=limits), python, runs
+        )
         ratio = engine / native
         worst = max(worst, ratio)
         print(f"{name:28} {engine * 1000:10.2f} {native * 1000:10.2f} {ratio:6.2f}", file=out)

@@ -9,13 +9,15 @@ and column without any cost while running.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import ast
+from .compile_ops import BOOLEAN_OPS, OpsMixin
+from .infer import LIST, LONG, MAP
+from .methods import GUARDS, Inline, direct_target, inline_for
 from .runtime.registry import lookup_function
 from .runtime.values import parse_datetime_literal
 
-COMPARE = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
-ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod"}
-BOOLEAN_OPS = frozenset({"==", "!=", "<", "<=", ">", ">=", "&&", "||"})
 NAMESPACES = frozenset(
     {"thisapp", "standalone", "automation", "button", "schedule", "workflow", "zoho", "input"}
 )
@@ -26,9 +28,21 @@ ZOHO_VARIABLES = frozenset(
 BARE_WORD_KEYS = frozenset({"type", "response-format", "response-decoding"})
 
 
-class ExprMixin:
+MAX_COPIED = 400  # characters of argument code a call site may write in both of its branches
+KNOWN_TYPES = {MAP: dict, LIST: list}
+
+
+@dataclass(frozen=True)
+class CallSite:
+    guard: str | None  # None: ``fast`` is the whole call
+    fast: str
+    slow: str
+    setup: list[str]  # statements to run first (a statement's receiver and arguments)
+
+
+class ExprMixin(OpsMixin):
     """Needs from the host class: mark(), const(), builtin(), method_dispatch(), var(),
-    is_var(), user_index(), user_calls flag."""
+    is_var(), user_index(), the saw_user_call flag, and what OpsMixin needs."""
 
     # ----------------------------------------------------------------------- entry
     def expr(self, node: ast.Node) -> str:
@@ -111,88 +125,6 @@ class ExprMixin:
         key = "None" if node.criteria is None else self.expr(node.criteria)
         return self.mark(node, "[...]") + f"_index({self.expr(node.obj)}, {key}))"
 
-    # ------------------------------------------------------------------- operators
-    def x_Unary(self, node: ast.Unary) -> str:
-        if node.op == "!":
-            return f"(not {self.cond(node.operand)})"
-        operand = node.operand
-        if isinstance(operand, ast.Literal) and operand.kind in ("long", "decimal"):
-            return repr(-operand.value)
-        return self.mark(node, "-") + f"_neg(_ctx, {self.expr(operand)}))"
-
-    def x_Binary(self, node: ast.Binary) -> str:
-        op = node.op
-        if op in ("&&", "||"):
-            parts = [self.cond(x) for x in self.flatten(node, op)]
-            return "(" + (" and " if op == "&&" else " or ").join(parts) + ")"
-        if op in COMPARE:
-            return self.compare(node)
-        if op == "+":
-            operands = self.flatten(node, "+")
-            if len(operands) == 2:
-                return self.fast(node, "_add(_ctx, {x}, {y})", "{x} + {y}", True)
-            args = ", ".join(self.expr(x) for x in operands)
-            return self.mark(node, "+") + f"_addn(_ctx, {args}))"
-        if op in ("-", "*"):
-            return self.fast(node, ARITH[op] + "(_ctx, {x}, {y})", "{x} " + op + " {y}", True)
-        if op == "%":
-            return self.fast(
-                node, "_mod(_ctx, {x}, {y})", "{x} % {y}", False, " and {x} >= 0 and {y} > 0"
-            )
-        return self.mark(node, op) + (
-            f"{ARITH[op]}(_ctx, {self.expr(node.left)}, {self.expr(node.right)}))"
-        )
-
-    def fast(self, node, slow: str, quick: str, ranged: bool, extra: str = "") -> str:
-        """Inline the Long-and-Long case; other types (and overflow) take the helper.
-
-        ``_T(x := A) is _T(y := B) is _I`` (_T is type) evaluates A then B exactly once, in order.
-        """
-        k = next(self.temps)
-        x, y, t = f"_x{k}", f"_y{k}", f"_t{k}"
-        left, right = node.left, node.right
-        lit_x, lit_y = _long_literal(left), _long_literal(right)
-        if lit_y is not None and lit_x is None:
-            # a Long literal needs no type test: the common ``i + 1``, ``n % 2 == 0``
-            y = repr(lit_y)
-            test = f"_T({x} := {self.expr(left)}) is _I"
-            if extra:
-                test += f" and {x} >= 0" + ("" if lit_y > 0 else f" and {y} > 0")
-        elif lit_x is not None and lit_y is None:
-            x = repr(lit_x)
-            test = f"_T({y} := {self.expr(right)}) is _I" + extra.format(x=x, y=y)
-        else:
-            a, b = self.expr(left), self.expr(right)
-            test = f"_T({x} := {a}) is _T({y} := {b}) is _I" + extra.format(x=x, y=y)
-        slow_call = self.mark(node, node.op) + slow.format(x=x, y=y) + ")"
-        if ranged:
-            value = f"_lo <= ({t} := {quick.format(x=x, y=y)}) <= _hi"
-            return f"({t} if {test} and {value} else {slow_call})"
-        return f"({quick.format(x=x, y=y)} if {test} else {slow_call})"
-
-    @staticmethod
-    def flatten(node: ast.Node, op: str) -> list[ast.Node]:
-        # left-nested chains (a + b + c ...) become one flat call: long chains in real
-        # scripts would otherwise nest deeper than CPython's parser allows
-        out: list[ast.Node] = []
-        while isinstance(node, ast.Binary) and node.op == op:
-            out.append(node.right)
-            node = node.left
-        out.append(node)
-        return out[::-1]
-
-    def compare(self, node: ast.Binary) -> str:
-        op, left, right = node.op, node.left, node.right
-        if op in ("==", "!="):
-            for a, b in ((left, right), (right, left)):
-                if isinstance(b, ast.Literal) and b.kind == "null":
-                    word = "is" if op == "==" else "is not"
-                    return f"({self.expr(a)} {word} None)"
-                if isinstance(b, ast.Literal) and b.kind == "string":
-                    return f"({self.expr(a)} {op} {b.value!r})"
-        py_op = "==" if op == "==" else op
-        return self.fast(node, COMPARE[op] + "({x}, {y})", "{x} " + py_op + " {y}", False)
-
     def x_IfExpr(self, node: ast.IfExpr) -> str:
         return f"({self.expr(node.then)} if {self.cond(node.cond)} else {self.expr(node.other)})"
 
@@ -208,6 +140,8 @@ class ExprMixin:
         if idx is not None:
             self.saw_user_call = True
             return self.mark(node, label) + f"_ucall(_ctx, _n, _F[{idx}], [{args}]))"
+        if low == "list" and not node.args:
+            return "[]"
         if low in ("map", "list", "collection") and (node.args or low != "map"):
             helper = {"map": "_newmap", "list": "_newlist", "collection": "_newcoll"}[low]
             return self.mark(node, label) + f"{helper}(_ctx{', ' if args else ''}{args}))"
@@ -228,17 +162,101 @@ class ExprMixin:
         name = self.builtin(builtin.impl)
         return self.mark(node, label) + f"{name}(_ctx{', ' if args else ''}{args}))"
 
-    def x_MethodCall(self, node: ast.MethodCall) -> str:
-        label = node.name + "()"
+    def call_path(self, node: ast.MethodCall) -> list[str] | None:
+        """``zoho.crm.getRecords`` -> its names; None for a method called on a value."""
         path = self.dotted(node.receiver)
-        args = self.args_list(node.args)
-        if path is not None and not (
+        if path is None or (
             len(path) == 2 and path[0].lower() == "zoho" and path[1].lower() in ZOHO_VARIABLES
         ):
-            return self.namespaced_call(node, [*path, node.name], args)
-        dispatch = self.method_dispatch(node.name, len(node.args))
+            return None
+        return [*path, node.name]
+
+    def x_MethodCall(self, node: ast.MethodCall) -> str:
+        path = self.call_path(node)
+        if path is not None:
+            return self.namespaced_call(node, path, self.args_list(node.args))
+        site = self.method_site(node, inline_for(node.name, len(node.args)))
+        if site.guard is None:
+            return site.fast
+        return f"({site.fast} if {site.guard} else {site.slow})"
+
+    def method_site(self, node: ast.MethodCall, spec: Inline | None, statement=False) -> CallSite:
+        """The code of ``receiver.name(args)``: the dispatcher call (``slow``), and where the
+        receiver's type allows, ``spec`` inlined or the built-in called directly (``fast``)
+        under ``guard``. ``fast`` and ``slow`` each evaluate the arguments once, in order.
+        For a ``statement``, receiver and arguments are first stored in locals (``setup``)."""
+        label = node.name + "()"
+        nargs = len(node.args)
         recv = self.expr(node.receiver)
-        return self.mark(node, label) + f"{dispatch}(_ctx, {recv}{', ' if args else ''}{args}))"
+        args = [self.expr(a) for a in node.args]
+        plain = [self.pure(a) for a in node.args]
+        setup: list[str] = []
+        stored = statement and self.fast
+        if stored:
+            if not self.pure(node.receiver):
+                temp = f"_r{next(self.temps)}"
+                setup.append(f"{temp} = {recv}")
+                recv = temp
+            for i, ok in enumerate(plain):
+                if not ok:
+                    temp = f"_a{next(self.temps)}"
+                    setup.append(f"{temp} = {args[i]}")
+                    args[i], plain[i] = temp, True
+        tail = "".join(", " + a for a in args)
+
+        def call(fn: str, receiver: str) -> str:
+            return self.mark(node, label) + f"{fn}(_ctx, {receiver}{tail}))"
+
+        dispatch = self.method_dispatch(node.name, nargs)
+        copied = sum(len(c) for c, ok in zip(args, plain, strict=True) if not ok)
+        if copied > MAX_COPIED or not self.fast:
+            return CallSite(None, call(dispatch, recv), "", setup)
+        if stored or self.pure(node.receiver):
+            r, bind = recv, recv
+        else:
+            r = f"_r{next(self.temps)}"
+            bind = f"({r} := {recv})"
+        tests = self.argument_tests(node.args, args, plain, spec) if spec is not None else None
+        if spec is not None and tests is not None:
+            types = spec.types
+            fast = spec.code.format(*args, r=r)
+            if spec.when:
+                tests.append("(" + spec.when.format(*args, r=r) + ")")
+        else:
+            target = direct_target(node.name, nargs)
+            if target is None:
+                return CallSite(None, call(dispatch, recv), "", setup)
+            py, impl = target
+            if py is None:  # one built-in serves every type: nothing to test
+                return CallSite(None, call(self.builtin(impl), recv), "", setup)
+            types, fast, tests = (py,), call(self.builtin(impl), r), []
+        known = KNOWN_TYPES.get(self.kind(node.receiver))
+        if known in types and r == recv:  # a Map or List variable: no test of the receiver
+            if not tests:
+                return CallSite(None, fast, "", setup)
+            return CallSite(" and ".join(tests), fast, call(dispatch, r), setup)
+        if len(types) == 1:
+            guard = f"_T({bind}) is {GUARDS[types[0]]}"
+        else:
+            k = f"_q{next(self.temps)}"
+            alts = " or ".join(f"{k} is {GUARDS[t]}" for t in types[1:])
+            guard = f"(({k} := _T({bind})) is {GUARDS[types[0]]} or {alts})"
+        return CallSite(" and ".join([guard, *tests]), fast, call(dispatch, r), setup)
+
+    def argument_tests(self, nodes, codes, plain, spec: Inline) -> list[str] | None:
+        """Run-time tests that the arguments are what ``spec`` needs; None if not testable
+        (an argument with effects would run twice)."""
+        tests = []
+        for i in (*spec.keys, *spec.texts):
+            node = nodes[i]
+            if type(node) is ast.Literal and (
+                node.kind == "string" or (i in spec.keys and self.kind(node) == LONG)
+            ):
+                continue
+            if not plain[i]:
+                return None
+            tests.append(f"_T({codes[i]}) is _S")
+        return tests
 
     def namespaced_call(self, node: ast.MethodCall, path: list[str], args: str) -> str:
         root = path[0].lower()
@@ -265,6 +283,10 @@ class ExprMixin:
         )
 
     def x_Task(self, node: ast.Task) -> str:
+        if node.name == "sendmail" and any(
+            key == "attachments" and _is_record_attachment(value) for key, value in node.params
+        ):
+            return self.mark(node, "sendmail") + "_creator('record template and view attachments'))"
         items = []
         for key, value in node.params:
             if (
@@ -282,10 +304,15 @@ class ExprMixin:
         return self.mark(node, "insert") + f"_creator({'insert into ' + node.form!r}))"
 
 
-def _long_literal(node: ast.Node) -> int | None:
-    if isinstance(node, ast.Literal) and node.kind == "long":
-        return node.value
-    return None
+def _is_record_attachment(value: ast.Node) -> bool:
+    """``template:T:Form id as PDF`` or ``view:V as PDF``: Creator renders a record to attach."""
+    items = value.items if isinstance(value, ast.ListLit) else [value]
+    for item in items:
+        if isinstance(item, ast.MapLit) and item.items:
+            key = item.items[0][0]
+            if isinstance(key, ast.Literal) and key.value in ("template", "view"):
+                return True
+    return False
 
 
 def arity_message(builtin, n: int) -> str:

@@ -10,16 +10,35 @@ Python line numbers of the generated code map back to Deluge lines and columns.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from . import ast
 from .compile_expr import BARE_WORD_KEYS, NAMESPACES, ExprMixin
 from .errors import DelugeSyntaxError
+from .infer import variable_kinds
 from .lexer import source_line
-from .methods import make_dispatch
+from .methods import inline_for, make_dispatch
 
 MARK = "\x00"
 _counter = itertools.count()
+# Locals a function copies once on entry, when its code uses them (name -> source).
+PROLOGUE = {
+    "_sl": "_ctx.small_min",
+    "_sh": "_ctx.small_max",
+    "_up": "_ctx.up_max",
+    "_dn": "_ctx.down_min",
+    "_smax": "_ctx.max_string",
+    "_cmax": "_ctx.max_collection",
+    "_I": "_int",
+    "_S": "_str",
+    "_T": "_type",
+    "_D": "_dict",
+    "_L": "_list",
+    "_len": "_length",
+}
+_PROLOGUE_NAMES = re.compile(r"\b(" + "|".join(PROLOGUE) + r")\b")
+ASSIGN_OPS = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "%=": "%"}
 
 
 @dataclass
@@ -32,9 +51,13 @@ class Compiled:
 
 
 class ProgramCompiler:
-    def __init__(self, program: ast.Program, source: str) -> None:
+    """``fast=False`` leaves out the inline fast paths: the code nests about half as deep,
+    for the rare script whose expressions are too deep for CPython's parser otherwise."""
+
+    def __init__(self, program: ast.Program, source: str, fast: bool = True) -> None:
         self.program = program
         self.source = source
+        self.fast = fast
         self.lines: list[str] = []
         self.positions: list[tuple[int, int, str]] = []
         self.marks: list[tuple[int, int, str]] = []
@@ -87,8 +110,13 @@ class FunctionCompiler(ExprMixin):
         _scan(fn.body, assigned, reads)
         self.assigned = assigned | set(self.params)
         self.free = (reads - self.assigned - NAMESPACES) if fn.name is None else set()
+        # never assigned in the body: the type each had on entry is its type throughout
+        self.stable = (set(self.params) | self.free) - assigned
+        self.stable_longs: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.temps = itertools.count()
+        self.fast = pc.fast
+        self.kinds = variable_kinds(fn, pc.user_names) if pc.fast else {}
 
     # -------------------------------------------------------------- mixin services
     def mark(self, node: ast.Node, label: str) -> str:
@@ -110,6 +138,11 @@ class FunctionCompiler(ExprMixin):
     def is_var(self, name: str) -> bool:
         low = name.lower()
         return low in self.assigned or low in self.free
+
+    def stable_long(self, name: str) -> str:
+        """The local telling whether a stable variable holds a Long (tested on entry)."""
+        py = self.var(name)
+        return self.stable_longs.setdefault(py, "_li" + py[1:])
 
     def is_free(self, name: str) -> bool:
         return name.lower() in self.free
@@ -136,7 +169,8 @@ class FunctionCompiler(ExprMixin):
         self.emit(0, f"def _f{self.index}(_ctx, _a):", fn)
         self.emit(1, "_n = _ctx.n", fn)
         self.emit(1, "_lim = _tick(_ctx, _n)", fn)
-        self.emit(1, "_lo, _hi, _I, _T = _ctx.int_min, _ctx.int_max, _int, _type", fn)
+        prologue = len(self.pc.lines)
+        self.emit(1, "pass", fn)  # replaced below by the locals the body uses
         for low in sorted(self.assigned | self.free):
             py = self.var(low)
             if low in self.params or fn.name is None:
@@ -144,10 +178,20 @@ class FunctionCompiler(ExprMixin):
                 self.emit(1, f"{py} = _a.get({low!r}, {default})", fn)
             else:
                 self.emit(1, f"{py} = None", fn)
+        types = len(self.pc.lines)
+        self.emit(1, "pass", fn)  # replaced below by the types of the stable variables used
         self.emit(1, "try:", fn)
         self.block(fn.body, 2, fn)
         self.emit(1, "finally:", fn)
         self.emit(2, "if _n > _ctx.n: _ctx.n = _n", fn)
+        if self.stable_longs:
+            self.pc.lines[types] = "    " + "; ".join(
+                f"{li} = _T({py}) is _I" for py, li in sorted(self.stable_longs.items())
+            )
+        used = sorted(set(_PROLOGUE_NAMES.findall("\n".join(self.pc.lines[prologue + 1 :]))))
+        if used:
+            values = ", ".join(PROLOGUE[name] for name in used)
+            self.pc.lines[prologue] = f"    {', '.join(used)} = {values}"
         label = f"{fn.namespace + '.' if fn.namespace else ''}{fn.name or 'script'}"
         self.emit(0, f"_f{self.index}.params = {self.params!r}", fn)
         self.emit(0, f"_f{self.index}.label = {label!r}", fn)
@@ -179,7 +223,20 @@ class FunctionCompiler(ExprMixin):
 
     # ----------------------------------------------------------------- statements
     def s_ExprStmt(self, node: ast.ExprStmt, indent: int) -> None:
-        self.emit(indent, self.expr(node.expr), node)
+        expr = node.expr
+        if self.fast and type(expr) is ast.MethodCall and self.call_path(expr) is None:
+            # the value is not needed: ``m.put(k, v)`` and ``l.add(v)`` become statements
+            spec = inline_for(expr.name, len(expr.args), statement=True)
+            site = self.method_site(expr, spec, statement=True)
+            for line in site.setup:
+                self.emit(indent, line, node)
+            if site.guard is not None:
+                self.emit(indent, f"if {site.guard}: {site.fast}", node)
+                self.emit(indent, f"else: {site.slow}", node)
+            else:
+                self.emit(indent, site.fast, node)
+        else:
+            self.emit(indent, self.expr(expr), node)
         self.after(node, indent)
 
     def s_Info(self, node: ast.Info, indent: int) -> None:
@@ -192,14 +249,18 @@ class FunctionCompiler(ExprMixin):
 
     def s_Assign(self, node: ast.Assign, indent: int) -> None:
         target, op = node.target, node.op
-        value = self.expr(node.value)
         if isinstance(target, ast.Name):
-            py = self.var(target.name)
+            source = node.value
             if op != "=":
-                helper = {"+=": "_add", "-=": "_sub", "*=": "_mul", "/=": "_div", "%=": "_mod"}
-                value = f"{helper[op]}(_ctx, {self.expr(target)}, {value})"
-            self.emit(indent, f"{py} = {value}", node, op)
-        elif isinstance(target, ast.Member):
+                # ``x += e`` is ``x = x + e``, with the operator's fast paths
+                source = ast.Binary(
+                    ASSIGN_OPS[op], target, source, line=node.line, column=node.column
+                )
+            self.emit(indent, f"{self.var(target.name)} = {self.expr(source)}", node, op)
+            self.after(node, indent)
+            return
+        value = self.expr(node.value)
+        if isinstance(target, ast.Member):
             path = self.dotted(target)
             if path is not None:
                 text = "setting " + ".".join(path)

@@ -181,6 +181,11 @@ _HELPERS = {
     "Exception": Exception,
     "_int": int,
     "_type": type,
+    "_str": str,
+    "_dict": dict,
+    "_list": list,
+    "_length": len,
+    "_chk": ops.check_long,
     "_U": support.UNDEFINED,
     "_undefined": support.undefined,
     "_tick": support.tick,
@@ -230,18 +235,22 @@ def parse(source: str) -> ast.Program:
 def compile_script(source: str) -> Script:
     """Parse and compile; cached by source text. Raises DelugeSyntaxError."""
     program = _parse(source)
-    try:
-        compiler = ProgramCompiler(program, source)
-        python_source, positions = compiler.compile()
-        code_globals = compiler.globals
-        filename = unique_filename()
-        code = compile(python_source, filename, "exec")
-    except DelugeSyntaxError:
-        raise
-    except (RecursionError, SyntaxError, MemoryError, ValueError, OverflowError):
+    for fast in (True, False):
+        try:
+            compiler = ProgramCompiler(program, source, fast=fast)
+            python_source, positions = compiler.compile()
+            filename = unique_filename()
+            code = compile(python_source, filename, "exec")
+            break
+        except DelugeSyntaxError:
+            raise
+        except (RecursionError, SyntaxError, MemoryError, ValueError, OverflowError):
+            continue  # nested too deeply for CPython: once more without the fast paths
+    else:
         raise DelugeSyntaxError(
             "the script is too deeply nested to compile", 1, 1, source_line(source, 1)
         ) from None
+    code_globals = compiler.globals
     namespace = {"__builtins__": {}, **_HELPERS, **code_globals}
     exec(code, namespace)  # noqa: S102 - runs our generated code: defines the functions only
     functions = [namespace[f"_f{i}"] for i in range(len(program.functions))]

@@ -7,6 +7,8 @@ receiver's exact Python type in a small dict.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
+from importlib import import_module
 
 from .errors import DelugeRuntimeError
 from .runtime.registry import ANY, Builtin, lookup_method
@@ -93,3 +95,113 @@ def make_dispatch(name: str, nargs: int):
         return get(type(recv), default)(ctx, recv, *args)
 
     return dn
+
+
+# ----------------------------------------------------------------------------- call sites
+# A call site whose receiver has the expected type skips the dispatcher: either the
+# built-in's own code written inline (INLINE, below) or a direct call of the built-in
+# registered for that type. Both give exactly what the dispatcher would; any other
+# receiver type still goes through the dispatcher.
+
+GUARDS = {str: "_S", dict: "_D", list: "_L"}  # names of the types in the generated code
+
+
+@dataclass(frozen=True)
+class Inline:
+    """The code of one built-in method for receivers of ``types``.
+
+    ``code`` uses ``{r}`` for the receiver and ``{0}``, ``{1}`` for the arguments; ``when``
+    is an extra condition (same placeholders) under which ``code`` is exact, else the
+    dispatcher runs. ``keys`` are the positions of arguments that must be a map key (a
+    String or Long literal, or a variable tested to hold a String); ``texts`` must be a
+    String (literal or tested). ``impls`` are the registered built-ins this code stands for.
+    """
+
+    types: tuple[type, ...]
+    code: str
+    impls: tuple[str, ...]
+    when: str = ""
+    keys: tuple[int, ...] = ()
+    texts: tuple[int, ...] = ()
+
+
+def _inline_table() -> dict[tuple[str, int], Inline]:
+    get = Inline((dict,), "{r}.get({0})", ("maps.get",), keys=(0,))
+    size = Inline((list, dict), "_len({r})", ("lists.size", "maps.size"))
+    length = Inline((str,), "_len({r})", ("strings.length",))
+    upper = Inline((str,), "{r}.upper()", ("strings.upper",))
+    lower = Inline((str,), "{r}.lower()", ("strings.lower",))
+    has_key = Inline((dict,), "{0} in {r}", ("maps.contains_key",), keys=(0,))
+    contains = Inline((str,), "{0} in {r}", ("strings.contains",), texts=(0,))
+    return {
+        ("get", 1): get,
+        ("size", 0): size,
+        ("length", 0): length,
+        ("len", 0): length,
+        ("touppercase", 0): upper,
+        ("upper", 0): upper,
+        ("tolowercase", 0): lower,
+        ("lower", 0): lower,
+        ("containkey", 1): has_key,
+        ("containskey", 1): has_key,
+        ("contains", 1): contains,
+    }
+
+
+INLINE = _inline_table()
+
+# Statements whose value is not used: ``when`` keeps the collection-size limit exact.
+INLINE_STATEMENTS = {
+    ("put", 2): Inline(
+        (dict,), "{r}[{0}] = {1}", ("maps.put",), when="_len({r}) < _cmax or {0} in {r}", keys=(0,)
+    ),
+    ("add", 1): Inline((list,), "{r}.append({0})", ("lists.add",), when="_len({r}) < _cmax"),
+}
+
+_PREFERRED = (str, dict, list)  # receiver type tried first when a method serves several
+
+
+def direct_target(name: str, nargs: int) -> tuple[type | None, object] | None:
+    """``(receiver type, built-in)`` a call site may call directly when the receiver has
+    that type (``None``: every type), or None when only the dispatcher will do."""
+    table = lookup_method(name)
+    if table is None:
+        return None
+    by_type: dict[type, Builtin] = {}
+    for key, entry in table.items():
+        for py in PY_TYPES.get(key, ()):
+            by_type[py] = entry
+
+    def fits(entry: Builtin) -> bool:
+        hi = entry.max_args
+        return entry.min_args <= nargs and (hi is None or nargs <= hi)
+
+    if not by_type:
+        entry = table.get(ANY)
+        return (None, entry.impl) if entry is not None and fits(entry) else None
+    for py in _PREFERRED:
+        entry = by_type.get(py)
+        if entry is not None:
+            return (py, entry.impl) if fits(entry) else None
+    return None
+
+
+_TYPE_KEYS = {str: "string", dict: "map", list: "list"}
+
+
+def inline_for(name: str, nargs: int, statement: bool = False) -> Inline | None:
+    """The Inline for a call site, if the registered built-ins are still the ones it copies."""
+    low = name.lower()
+    spec = (INLINE_STATEMENTS.get((low, nargs)) if statement else None) or INLINE.get((low, nargs))
+    table = lookup_method(low)
+    if spec is None or table is None:
+        return None
+    for py, dotted in zip(spec.types, spec.impls, strict=True):
+        entry = table.get(_TYPE_KEYS[py])
+        module, func = dotted.split(".")
+        expected = getattr(import_module(f"deluge.runtime.{module}"), func)
+        if entry is None or entry.impl is not expected or entry.min_args > nargs:
+            return None
+        if entry.max_args is not None and nargs > entry.max_args:
+            return None
+    return spec

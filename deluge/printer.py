@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import ast
+from .parse_tasks import NAMED_ATTACHMENTS
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
@@ -127,7 +128,14 @@ def _recv(node: ast.Node) -> str:
 def _task_value(key: str, node: ast.Node) -> str:
     if key == "attachments" and isinstance(node, ast.MapLit) and len(node.items) == 1:
         k, v = node.items[0]
-        if isinstance(k, ast.Literal) and isinstance(k.value, str) and k.value.isidentifier():
+        # "file: x" prints back as written; a lone template or view name stays a Map literal
+        # because "view: name" reads a name, not a value
+        if (
+            isinstance(k, ast.Literal)
+            and isinstance(k.value, str)
+            and k.value.isidentifier()
+            and k.value.lower() not in NAMED_ATTACHMENTS
+        ):
             return f"{k.value}: {expr(v)}"
     if isinstance(node, ast.ListLit) and node.items:
         return "{" + ", ".join(expr(v) for v in node.items) + "}"

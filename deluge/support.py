@@ -15,6 +15,7 @@ from .runtime.values import Collection, check_size, check_text, deluge_type_name
 
 UNDEFINED = type("Undefined", (), {"__repr__": lambda self: "<undefined>"})()
 CHECK_EVERY = 256  # statements between two wall-clock checks
+SMALL_INT = (1 << 30) - 1
 
 
 class Context:
@@ -23,16 +24,22 @@ class Context:
     __slots__ = (
         "deadline",
         "depth",
+        "down_min",
         "functions",
         "host",
         "info_lines",
         "int_max",
         "int_min",
         "limits",
+        "max_collection",
+        "max_string",
         "n",
         "now",
+        "small_max",
+        "small_min",
         "started",
         "timezone",
+        "up_max",
     )
 
     def __init__(self, limits, host, functions=None) -> None:
@@ -45,6 +52,18 @@ class Context:
         bits = limits.max_int_bits - 1
         self.int_min = -(1 << bits)
         self.int_max = (1 << bits) - 1
+        # the range the compiled code's fast paths accept without calling check_long:
+        # one CPython digit, compared without allocating
+        self.small_min = max(self.int_min, -SMALL_INT)
+        self.small_max = min(self.int_max, SMALL_INT)
+        # Long + small positive literal can only leave the range upwards (Long - literal,
+        # downwards) when every Long fits: true from 32 bits up; below, these bounds make
+        # the one-sided test always fail, so check_long decides
+        wide = limits.max_int_bits >= 32
+        self.up_max = self.small_max if wide else -(1 << 64)
+        self.down_min = self.small_min if wide else 1 << 64
+        self.max_string = limits.max_string_length
+        self.max_collection = limits.max_collection_size
         self.started = time.monotonic()
         self.deadline = self.started + limits.max_seconds
         self.timezone = getattr(host, "timezone", "UTC")

@@ -47,17 +47,31 @@ def add(ctx, a, b):
         return float(a + b)
     else:
         raise _bad("+", a, b)
-    if len(r) > 4096:
+    if len(r) > ctx.max_string:
         check_text(ctx, r)
     return r
 
 
-def add_many(ctx, first, *rest):
-    """``a + b + c ...`` folded left; string chains join in one go."""
-    acc = first
-    for b in rest:
-        acc = add(ctx, acc, b)
-    return acc
+def add_many(ctx, *parts):
+    """``a + b + c ...`` folded left, operands already evaluated. Once the running value
+    or the next operand is a String, every later step joins text, so the rest is joined
+    in one go; the length limit is checked as each piece is added, as a fold would."""
+    acc = parts[0]
+    i, n = 1, len(parts)
+    while i < n and type(acc) is not str and type(parts[i]) is not str:
+        acc = add(ctx, acc, parts[i])
+        i += 1
+    if i == n:
+        return acc
+    texts = [to_text(acc)]
+    size, limit = len(texts[0]), ctx.max_string
+    for part in parts[i:]:
+        text = to_text(part)
+        size += len(text)
+        texts.append(text)
+        if size > limit:
+            check_text(ctx, "".join(texts))
+    return "".join(texts)
 
 
 def sub(ctx, a, b):

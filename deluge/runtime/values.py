@@ -186,7 +186,7 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
     if value is None:
         out.append("null")
     elif t is str:
-        out.append(_json.dumps(value, ensure_ascii=False))
+        out.append(_encode_text(value))
     elif t is bool:
         out.append("true" if value else "false")
     elif t is int:
@@ -201,7 +201,7 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
         for i, (k, v) in enumerate(items.items()):  # type: ignore[union-attr]
             if i:
                 out.append(",")
-            out.append(_json.dumps(to_text(k), ensure_ascii=False))
+            out.append(_encode_text(to_text(k)))
             out.append(":")
             _write_json(v, out, depth + 1)
         out.append("}")
@@ -214,24 +214,34 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
             _write_json(v, out, depth + 1)
         out.append("]")
     else:
-        out.append(_json.dumps(to_text(value), ensure_ascii=False))
+        out.append(_encode_text(to_text(value)))
 
 
 def to_json(value: object) -> str:
     """Compact JSON (``{"a":1,"b":[1,2]}``); dates become strings in the default format,
     Decimals keep Deluge's digits (``2.0``). A value nested deeper than 200 levels (or one
     that contains itself) raises ``DelugeRuntimeError``."""
+    if type(value) is dict and all(type(k) is str for k in value):
+        flat = _FLAT
+        if all(type(v) in flat for v in value.values()):  # type: ignore[union-attr]
+            return _ENCODE_FLAT(value)
     out: list[str] = []
     _write_json(value, out, 0)
     return "".join(out)
 
 
-def _json_object(pairs: list[tuple[str, object]]) -> dict:
-    return dict(pairs)
-
-
 def _json_constant(name: str) -> object:
     raise ValueError(f"invalid JSON constant {name}")
+
+
+# Built once: ``json.loads`` with keyword arguments builds a new decoder on every call.
+# Objects become dicts in document order (a repeated key keeps its last value).
+_DECODER = _json.JSONDecoder(parse_constant=_json_constant)
+# Compact JSON of a flat Map of Strings, Longs, Booleans and nulls: exactly what
+# ``_write_json`` writes for it, from the C encoder.
+_ENCODE_FLAT = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_text = _json.encoder.encode_basestring  # dumps(s, ensure_ascii=False) for a str
+_FLAT = frozenset({str, int, bool, type(None)})
 
 
 def from_json(text: str) -> object:
@@ -240,13 +250,7 @@ def from_json(text: str) -> object:
     if not isinstance(text, str):
         raise DelugeRuntimeError(f"Cannot parse {deluge_type_name(text)} as JSON")
     try:
-        return _json.loads(
-            text,
-            object_pairs_hook=_json_object,
-            parse_float=float,
-            parse_int=int,
-            parse_constant=_json_constant,
-        )
+        return _DECODER.decode(text)
     except (ValueError, RecursionError) as exc:
         raise DelugeRuntimeError("Invalid JSON text") from exc
 

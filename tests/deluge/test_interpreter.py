@@ -115,6 +115,33 @@ def test_creator_only_syntax_runs_into_a_clear_error():
     assert "not available in this console" in result.error.message
 
 
+@pytest.mark.parametrize(
+    "attachment",
+    [
+        "template:Invoice_Template:Orders input.ID as PDF",
+        "view:All_Orders as PDF",
+        "file: f1, view:All_Orders as CSV",
+    ],
+)
+def test_creator_record_attachments_run_into_a_clear_error(attachment):
+    host = StandaloneHost()
+    source = f'sendmail [ to: "a@example.com" subject: "S" message: "M" attachments: {attachment} ]'
+    result = compile_script(source).run(host=host)
+    assert "not available in this console" in result.error.message
+    assert result.error.line == 1
+    assert host.mails == []
+
+
+def test_plain_file_attachments_still_send():
+    host = StandaloneHost()
+    source = (
+        'f = "x";\nsendmail [ to: "a@example.com" subject: "S" message: "M" attachments: file: f ]'
+    )
+    result = compile_script(source).run(host=host)
+    assert result.ok, result.error
+    assert len(host.mails) == 1
+
+
 def test_statement_count_is_reported_with_loops():
     result = run("for each x in {1,2,3} { y = x; }")
     assert result.statements == 1 + 3 * 2

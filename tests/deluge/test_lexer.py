@@ -57,3 +57,36 @@ def test_lexer_errors_point_at_the_offending_character(src, line, col):
     with pytest.raises(DelugeSyntaxError) as info:
         tokenize(src)
     assert (info.value.line, info.value.column) == (line, col)
+
+
+def test_blanks_before_a_token_or_at_the_end_are_skipped():
+    toks = tokenize("\ufeff  a \t+\u00a0b  \r\n\t c \t")
+    assert [(t.text, t.line, t.col) for t in toks] == [
+        ("a", 1, 4),
+        ("+", 1, 7),
+        ("b", 1, 9),
+        ("c", 2, 3),
+        ("", 2, 6),
+    ]
+
+
+def test_two_character_operators_win_over_single_ones():
+    assert [t.text for t in tokenize("a<=b!=c&&d||e+=1/=2==3") if t.kind == OP] == [
+        "<=",
+        "!=",
+        "&&",
+        "||",
+        "+=",
+        "/=",
+        "==",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("src", "line", "col"),
+    [("x = 1;\n\t  @", 2, 4), ("a & b", 1, 3), ('x = "ok";\r\n  y = "no', 2, 7)],
+)
+def test_stray_characters_after_blanks_keep_their_column(src, line, col):
+    with pytest.raises(DelugeSyntaxError) as info:
+        tokenize(src)
+    assert (info.value.line, info.value.column) == (line, col)

@@ -146,3 +146,70 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash():
         parse("if (a) {" * 300 + "}" * 300)
     with pytest.raises(DelugeSyntaxError):
         parse("x = " + "-" * 5000 + "1;")
+
+
+def test_key_value_arguments_become_one_map_argument():
+    a, b = body('c = Collection("a": 1, "b": 2);\nc.insert("k": x, 3);')
+    (pairs,) = a.value.args
+    assert isinstance(pairs, ast.MapLit)
+    assert [(k.value, v.value) for k, v in pairs.items] == [("a", 1), ("b", 2)]
+    first, second = b.expr.args
+    assert isinstance(first, ast.MapLit) and len(first.items) == 1
+    assert isinstance(second, ast.Literal) and second.value == 3
+
+
+def attachment(src):
+    (stmt,) = body(src)
+    return {k.value: v for k, v in dict(stmt.expr.params)["attachments"].items}
+
+
+def test_sendmail_record_template_attachment():
+    parts = attachment(
+        "sendmail\n[\n\tfrom :zoho.adminuserid\n\tto :a\n\tsubject :s\n\tmessage :m\n"
+        "\tAttachments :template:Order_Summary:Orders rec.ID as PDF\n]"
+    )
+    assert parts["template"].value == "Order_Summary" and parts["form"].value == "Orders"
+    assert isinstance(parts["record"], ast.Member) and parts["format"].value == "PDF"
+
+
+def test_sendmail_view_and_file_attachments():
+    assert attachment('sendmail [ to: a attachments: view:All_Orders as PDF subject: "s" ]')[
+        "view"
+    ].value == ("All_Orders")
+    (stmt,) = body("sendmail [ to: a attachments: file:input.Doc, file:f2 message: m ]")
+    files = dict(stmt.expr.params)["attachments"]
+    assert isinstance(files, ast.ListLit) and len(files.items) == 2
+
+
+def test_helper_functions_may_follow_a_header_less_script():
+    prog = parse("info twice(2);\n\nint twice(int n)\n{\n\treturn n * 2;\n}\n")
+    main, helper = prog.functions
+    assert main.name is None and isinstance(main.body[0], ast.Info)
+    assert (helper.return_type, helper.name) == ("int", "twice")
+
+
+def test_crlf_line_endings_keep_positions():
+    with pytest.raises(DelugeSyntaxError) as info:
+        parse("x = 1;\r\n\ty = (2;\r\n")
+    assert (info.value.line, info.value.column) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("src", "line", "col"),
+    [
+        ('c = Collection("a": );', 1, 21),
+        ('c.insert("a" 1);', 1, 14),
+        ('sendmail [ to: a attachments: template:"T" as PDF ]', 1, 40),
+        ("sendmail [ to: a attachments: file: ]", 1, 37),
+        ("info 1;\nvoid f()\n{\n\tinfo 2;\n", 5, 1),
+        ("info 1;\nvoid f() { }\ninfo 2;", 3, 1),
+        ("x = 1;\t \n", None, None),
+    ],
+)
+def test_error_positions_of_new_constructs(src, line, col):
+    if line is None:
+        parse(src)  # trailing blanks at the end of a file are not an error
+        return
+    with pytest.raises(DelugeSyntaxError) as info:
+        parse(src)
+    assert (info.value.line, info.value.column) == (line, col), info.value.message

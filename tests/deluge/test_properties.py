@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,18 @@ def test_random_expressions_round_trip_and_run_safely(e):
     tree = parse(src)
     assert parse(to_source(tree)) == tree
     run_safely(src)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        'c = Collection("a": 1, "b": 2);\nc.insert("k": 3);',
+        "sendmail [ to: a attachments: template:T:Orders rec.ID as PDF ]",
+        "sendmail [ to: a attachments: view:All_Orders ]",
+        "sendmail [ to: a attachments: file:f1, file:f2 ]",
+        "info twice(2);\nint twice(int n) { return n * 2; }",
+    ],
+)
+def test_new_constructs_round_trip(src):
+    tree = parse(src)
+    assert parse(to_source(tree)) == tree
