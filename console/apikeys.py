@@ -47,5 +47,8 @@ def authenticate_api_key(raw: str) -> ApiKey | None:
     key = ApiKey.objects.active().select_related("topping").filter(prefix=prefix).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):
         return None
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Last use is informational; writing it at most once a minute keeps each request cheap.
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key

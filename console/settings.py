@@ -97,7 +97,9 @@ TEMPLATES = [
 DATABASE_URL = env_url(
     "DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", ("sqlite", "postgres", "postgresql")
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web process read while a worker writes; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -105,7 +107,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Opening a SQLite connection (and setting WAL on it) costs more than most queries:
+    # keep it, as for PostgreSQL. django-q2's broker closes only connections past this age.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", None, ("redis", "rediss"))
@@ -186,6 +190,15 @@ X_FRAME_OPTIONS = "DENY"
 
 # Outbound calls to non-public addresses are refused unless listed here (hosts or CIDRs).
 CONSOLE_OUTBOUND_ALLOWLIST = env_allowlist("CONSOLE_OUTBOUND_ALLOWLIST")
+
+# Workflows: how executions retry, how long a claimed run may take before it is picked up
+# again, and the per-topping limits on rules and actions.
+WORKFLOW_MAX_ATTEMPTS = env_int("WORKFLOW_MAX_ATTEMPTS", 5, minimum=1, maximum=50)
+WORKFLOW_RETRY_BASE_SECONDS = env_int("WORKFLOW_RETRY_BASE_SECONDS", 30, minimum=1)
+WORKFLOW_LEASE_SECONDS = env_int("WORKFLOW_LEASE_SECONDS", 150, minimum=1)
+WORKFLOW_MAX_RULES_PER_MODULE = env_int("WORKFLOW_MAX_RULES_PER_MODULE", 25, minimum=1)
+WORKFLOW_MAX_ACTIONS_PER_RULE = env_int("WORKFLOW_MAX_ACTIONS_PER_RULE", 10, minimum=1)
+WORKFLOW_MAX_EVENT_BYTES = env_int("WORKFLOW_MAX_EVENT_BYTES", 256 * 1024, minimum=1024)
 
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "console"),

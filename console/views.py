@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from console import access, apikeys, services
+from console import access, apikeys, panels, services
 from console.forms import AddMemberForm, RoleForm, ToppingForm
 from console.models import Topping
 
@@ -61,6 +61,7 @@ def topping_dashboard(request: HttpRequest, namespace: str) -> HttpResponse:
         "topping": topping,
         "role": topping.role_of(request.user),
         "recent": topping.audit_entries.select_related("actor")[:8],
+        "panels": panels.render_panels(request, topping),
     }
     return render(request, "console/topping_dashboard.html", context)
 

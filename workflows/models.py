@@ -1,1 +1,324 @@
+"""Functions, rules and their actions, host events and executions.
 
+An event is stored in the same transaction as the change that caused it and dispatched on
+commit; each action a matching rule runs becomes one Execution row, which is the unit of
+work, retry and audit. A django-q2 task only ever carries an Execution's id.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from console.models import Topping
+
+FUNCTION_NAME_MAX_LENGTH = 50
+identifier = RegexValidator(
+    r"^[A-Za-z_][A-Za-z0-9_]*$",
+    "Start with a letter or _; use only letters, digits and _.",
+)
+
+PARAM_TYPES = ["string", "int", "decimal", "boolean", "date", "datetime", "map", "list"]
+
+
+class Environment(models.TextChoices):
+    SANDBOX = "sandbox", "Sandbox"
+    PRODUCTION = "production", "Production"
+
+
+class Function(models.Model):
+    """A Deluge function of a topping. ``params`` is ``[{"name": ..., "type": ...}]``."""
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="functions")
+    name = models.CharField(max_length=FUNCTION_NAME_MAX_LENGTH, validators=[identifier])
+    description = models.TextField(blank=True)
+    params = models.JSONField(default=list, blank=True)
+    code = models.TextField(blank=True)
+    # Connections the code names (link names as written), kept for usage lists and checks.
+    connections = models.JSONField(default=list, blank=True)
+    test_args = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["topping", "name"], name="unique_function_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflows:function_edit", args=[self.topping.namespace, self.pk])
+
+    @property
+    def signature(self) -> str:
+        args = ", ".join(f"{p['type']} {p['name']}" for p in self.params)
+        return f"{self.name}({args})"
+
+
+class ModuleField(models.Model):
+    """A custom field a developer adds to a host module (the standard ones are a data file)."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", "Single line"
+        TEXTAREA = "textarea", "Multi line"
+        NUMBER = "number", "Number"
+        DECIMAL = "decimal", "Decimal"
+        BOOLEAN = "boolean", "Checkbox"
+        DATE = "date", "Date"
+        DATETIME = "datetime", "Date/Time"
+        PICKLIST = "picklist", "Pick list"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        URL = "url", "URL"
+        LOOKUP = "lookup", "Lookup"
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="module_fields")
+    module = models.CharField(max_length=50)
+    api_name = models.CharField(max_length=60, validators=[identifier])
+    label = models.CharField(max_length=100)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    required = models.BooleanField(default=False)
+    values = models.JSONField(default=list, blank=True, help_text="Pick list values.")
+    lookup = models.CharField(max_length=50, blank=True, help_text="Module a lookup points to.")
+
+    class Meta:
+        ordering = ["module", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topping", "module", "api_name"], name="unique_custom_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}.{self.api_name}"
+
+    def as_field(self) -> dict:
+        field = {"api_name": self.api_name, "label": self.label, "type": self.type}
+        if self.required:
+            field["required"] = True
+        if self.type == self.Type.PICKLIST:
+            field["values"] = list(self.values)
+        if self.type == self.Type.LOOKUP:
+            field["lookup"] = self.lookup
+        field["custom"] = True
+        return field
+
+
+class Rule(models.Model):
+    class Trigger(models.TextChoices):
+        CREATE = "create", "Create"
+        EDIT = "edit", "Edit"
+        CREATE_OR_EDIT = "create_or_edit", "Create or Edit"
+        DELETE = "delete", "Delete"
+        DATE_FIELD = "date_field", "Date/Time of a field"
+        SCHEDULE = "schedule", "Schedule"
+
+    class Recurrence(models.TextChoices):
+        ONCE = "once", "Once"
+        DAILY = "daily", "Every day"
+        WEEKLY = "weekly", "Every week"
+        MONTHLY = "monthly", "Every month"
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="rules")
+    module = models.CharField(max_length=50)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.CREATE)
+    # Edit: the fields whose change fires the rule (empty: any field), each optionally with
+    # the value it must be modified to: [{"field": "Stage", "to": "Closed Won"}].
+    trigger_fields = models.JSONField(default=list, blank=True)
+    repeat_on_every_edit = models.BooleanField(default=False)
+    # Date/Time of a field: run `offset_minutes` after (negative: before) the field's value.
+    date_field = models.CharField(max_length=60, blank=True)
+    offset_minutes = models.IntegerField(default=0)
+    # Schedule: first run and recurrence.
+    schedule_at = models.DateTimeField(null=True, blank=True)
+    recurrence = models.CharField(
+        max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE, blank=True
+    )
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Criteria: empty conditions means all records. Conditions are numbered from 1 in the
+    # pattern: [{"field": "Email", "operator": "is_not_empty", "value": "", "value2": ""}].
+    conditions = models.JSONField(default=list, blank=True)
+    pattern = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["module", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["topping", "module", "name"], name="unique_rule_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflows:rule_detail", args=[self.topping.namespace, self.pk])
+
+
+class Action(models.Model):
+    class Kind(models.TextChoices):
+        FUNCTION = "function", "Function"
+        WEBHOOK = "webhook", "Webhook"
+        FIELD_UPDATE = "field_update", "Field update"
+
+    class DelayUnit(models.TextChoices):
+        MINUTES = "minutes", "minutes"
+        HOURS = "hours", "hours"
+        DAYS = "days", "days"
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # 0: instant; otherwise a scheduled action that runs this long after the trigger.
+    delay = models.PositiveIntegerField(default=0)
+    delay_unit = models.CharField(
+        max_length=10, choices=DelayUnit.choices, default=DelayUnit.MINUTES
+    )
+    function = models.ForeignKey(
+        Function, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    # function: {"arguments": {param: {"source": "record"|"field"|"constant", "value": ...}}}
+    # webhook: {"method", "url", "headers": [[k, v]], "body", "connection"}
+    # field_update: {"field", "value"}
+    config = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    @property
+    def topping(self) -> Topping:
+        return self.rule.topping
+
+    @property
+    def summary(self) -> str:
+        if self.kind == self.Kind.FUNCTION:
+            return self.function.name if self.function_id else "(no function)"
+        if self.kind == self.Kind.WEBHOOK:
+            return f"{self.config.get('method', 'POST')} {self.config.get('url', '')}"
+        return f"{self.config.get('field', '')} = {self.config.get('value', '')}"
+
+    @property
+    def delay_seconds(self) -> int:
+        return self.delay * {"minutes": 60, "hours": 3600, "days": 86400}[self.delay_unit]
+
+
+class Event(models.Model):
+    class Operation(models.TextChoices):
+        CREATE = "create", "Create"
+        EDIT = "edit", "Edit"
+        DELETE = "delete", "Delete"
+        SCHEDULE = "schedule", "Schedule"
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="events")
+    environment = models.CharField(
+        max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
+    )
+    module = models.CharField(max_length=50)
+    operation = models.CharField(max_length=20, choices=Operation.choices)
+    record_id = models.CharField(max_length=64, blank=True, db_index=True)
+    record = models.JSONField(default=dict, blank=True)
+    previous = models.JSONField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A scheduled rule's run is an event of its own, for that rule only.
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.CASCADE, related_name="scheduled_events"
+    )
+    # Which rules it runs: the draft (sandbox) or a published version's (production).
+    version = models.PositiveIntegerField(null=True, blank=True)
+    # Rule evaluation results: [{"rule": id, "name", "matched", "reason", "conditions": [...]}]
+    evaluation = models.JSONField(default=list, blank=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.operation} {self.record_id}"
+
+
+class Execution(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        RETRYING = "retrying", "Retrying"
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="executions")
+    environment = models.CharField(
+        max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="executions"
+    )
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    function = models.ForeignKey(
+        Function, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    kind = models.CharField(max_length=20)  # an Action.Kind, or "test" for Save & Execute
+    label = models.CharField(max_length=200, blank=True)
+    module = models.CharField(max_length=50, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # (event, rule, action): a task delivered twice finds the row already claimed or done.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=5)
+    due_at = models.DateTimeField(db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When a task was last queued for it; the pump re-queues what waits too long.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    arguments = models.JSONField(default=dict, blank=True)
+    info_lines = models.JSONField(default=list, blank=True)
+    calls = models.JSONField(default=list, blank=True)
+    return_value = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)  # {"message", "line", "column", ...}
+    log = models.JSONField(default=list, blank=True)  # attempt history
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_at"], name="execution_due")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.label or self.kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflows:execution_detail", args=[self.topping.namespace, self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

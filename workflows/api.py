@@ -1,0 +1,225 @@
+"""Host events in, executions out: ``/api/v1/toppings/<namespace>/...`` with a topping key."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from ninja import Query, Router, Schema, Status
+
+from connections.api import ToppingKey
+from workflows import schema
+from workflows.dispatch import new_event, record_events
+from workflows.models import Environment, Execution
+
+router = Router(tags=["workflows"])
+
+OPERATIONS = ("create", "edit", "delete")
+MAX_BATCH = 500
+
+
+def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message, **extra}, status=status)
+
+
+class EventIn(Schema):
+    module: str
+    operation: str
+    record: dict[str, Any]
+    previous: dict[str, Any] | None = None
+
+
+class EventAccepted(Schema):
+    event_id: int | None = None  # a single event
+    event_ids: list[int] | None = None  # a batch
+    status: str
+
+
+class ExecutionOut(Schema):
+    id: int
+    status: str
+    kind: str
+    label: str
+    module: str
+    record_id: str
+    rule_id: int | None
+    event_id: int | None
+    attempts: int
+    created_at: datetime
+    finished_at: datetime | None
+    duration_ms: float | None
+    info_lines: list
+    calls: list
+    return_value: Any = None
+    error: dict | None = None
+
+
+class ExecutionFilter(Schema):
+    status: str | None = None
+    rule: int | None = None
+    limit: int = 50
+
+
+def _own_topping(request: HttpRequest, namespace: str):
+    topping = request.api_topping
+    return topping if topping.namespace == namespace else None
+
+
+@router.post(
+    "/toppings/{namespace}/events",
+    auth=ToppingKey(),
+    response={202: EventAccepted},
+    exclude_none=True,
+    url_name="topping_events",
+)
+def post_event(request: HttpRequest, namespace: str):
+    """Store a host record event, or a batch ``{"events": [...]}``, and run the rules.
+
+    A batch is validated whole before anything is stored: one bad event refuses it all,
+    with its ``index``.
+    """
+    topping = _own_topping(request, namespace)
+    if topping is None:
+        return _error(404, "not_found", "No such topping.")
+    limit = settings.WORKFLOW_MAX_EVENT_BYTES
+    # The declared length first: reading a body beyond Django's own upload limit would
+    # fail with a generic 400 before this check could answer 413.
+    if _declared_length(request) > limit or len(request.body) > limit:
+        return _error(413, "too_large", f"The body is over {limit} bytes.")
+    try:
+        payload = json.loads(request.body or b"null", parse_constant=_no_constants)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
+        return _error(400, "bad_json", "The body is not valid JSON.")
+    modules: dict[str, schema.Module | None] = {}
+    batch = isinstance(payload, dict) and set(payload) == {"events"}
+    items = payload["events"] if batch else [payload]
+    if batch and not (isinstance(items, list) and 1 <= len(items) <= MAX_BATCH):
+        return _error(400, "bad_request", f"events is a list of 1 to {MAX_BATCH} events.")
+    for index, item in enumerate(items):
+        problem = _validate(topping, item, modules)
+        if problem is not None:
+            if batch:  # say which one; nothing of the batch is stored
+                body = json.loads(problem.content)
+                body["index"] = index
+                return JsonResponse(body, status=problem.status_code)
+            return problem
+    events = record_events(
+        [
+            new_event(
+                topping,
+                module=item["module"],
+                operation=item["operation"],
+                record=item["record"],
+                previous=item.get("previous"),
+                environment=Environment.PRODUCTION,
+            )
+            for item in items
+        ]
+    )
+    if batch:
+        return Status(202, {"event_ids": [e.pk for e in events], "status": "accepted"})
+    return Status(202, {"event_id": events[0].pk, "status": "accepted"})
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _no_constants(name: str) -> Any:
+    # NaN and Infinity are not JSON (Python accepts them; PostgreSQL's jsonb does not).
+    raise ValueError(f"{name} is not JSON")
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a string anywhere in ``value`` holds U+0000, which jsonb cannot store."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
+    if not isinstance(payload, dict):
+        return _error(400, "bad_request", "Send a JSON object.")
+    unknown = set(payload) - {"module", "operation", "record", "previous"}
+    if unknown:
+        return _error(400, "bad_request", f"Unknown keys: {', '.join(sorted(unknown))}.")
+    name = payload.get("module")
+    if isinstance(name, str) and name not in modules:
+        modules[name] = schema.get_module(topping, name)
+    module = modules.get(name) if isinstance(name, str) else None
+    if module is None:
+        known = ", ".join(schema.module_names())
+        return _error(422, "unknown_module", f"Unknown module. Known modules: {known}.")
+    if payload.get("operation") not in OPERATIONS:
+        return _error(422, "bad_operation", "operation is one of create, edit, delete.")
+    for key in ("record", "previous"):
+        value = payload.get(key)
+        if value is None and key == "previous":
+            continue
+        try:
+            schema.validate_record(module, value, partial=True)
+        except schema.RecordError as error:
+            return _error(
+                422,
+                "invalid_record",
+                f"The {key} does not fit {module.api_name}.",
+                fields=error.errors,
+            )
+        nul = {k: "must not contain NUL characters" for k, v in value.items() if _has_nul(v)}
+        if nul:
+            return _error(
+                422, "invalid_record", f"The {key} does not fit {module.api_name}.", fields=nul
+            )
+    if not str(payload["record"].get("ID") or "").strip():
+        return _error(
+            422, "invalid_record", "The record needs its ID.", fields={"ID": "is required"}
+        )
+    return None
+
+
+@router.get(
+    "/toppings/{namespace}/executions",
+    auth=ToppingKey(),
+    response=list[ExecutionOut],
+    url_name="topping_executions",
+)
+def list_executions(request: HttpRequest, namespace: str, filters: Query[ExecutionFilter]):
+    """The topping's most recent executions, newest first."""
+    topping = _own_topping(request, namespace)
+    if topping is None:
+        return _error(404, "not_found", "No such topping.")
+    rows = Execution.objects.filter(topping=topping)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.rule:
+        rows = rows.filter(rule_id=filters.rule)
+    return list(rows[: max(1, min(filters.limit, 500))])
+
+
+@router.get(
+    "/toppings/{namespace}/executions/{execution_id}",
+    auth=ToppingKey(),
+    response=ExecutionOut,
+    url_name="topping_execution",
+)
+def get_execution(request: HttpRequest, namespace: str, execution_id: int):
+    topping = _own_topping(request, namespace)
+    execution = Execution.objects.filter(topping=topping, pk=execution_id).first()
+    if topping is None or execution is None:
+        return _error(404, "not_found", "No such execution.")
+    return execution

@@ -1,0 +1,210 @@
+"""The host the Deluge engine calls when a function runs in the console.
+
+``invokeurl`` goes through the connections broker (with the named connection's credential,
+or none), integration tasks reach a record store, ``sendmail`` uses Django's e-mail
+backend and ``info`` lines are kept. Every outbound call leaves a redacted record in
+``calls``. A sandbox may set ``intercept`` to answer calls from stubs first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json as jsonlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from connections import broker
+from connections.services.send import ConnectionUnusable, resolve, send
+from deluge import DelugeRuntimeError, Host, HttpResponse, InvokeRequest, shape_response
+from workflows import records
+
+TRANSIENT_BROKER_CODES = {"timeout", "connection"}
+
+
+class TransientError(DelugeRuntimeError):
+    """A failure worth retrying: a timeout, a refused connection, 429 or 5xx."""
+
+
+def is_transient_status(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return jsonlib.dumps(value, default=str)
+    return "" if value is None else str(value)
+
+
+def _form_pairs(value: Any) -> dict:
+    return {str(k): _text(v) for k, v in value.items()}
+
+
+class WorkflowHost(Host):
+    def __init__(
+        self,
+        topping,
+        *,
+        environment: str,
+        user=None,
+        intercept: Callable[[str, str, dict], HttpResponse | None] | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.topping = topping
+        self.environment = environment
+        self.user = user
+        self.intercept = intercept
+        self.idempotency_key = idempotency_key
+        self.calls: list[dict] = []
+        self.transient = False
+        self.timezone = settings.TIME_ZONE
+        self._store = None
+
+    # -------------------------------------------------------------- who and when
+    def now(self) -> dt.datetime:
+        return timezone.localtime().replace(tzinfo=None)
+
+    def login_user_id(self) -> str:
+        return getattr(self.user, "email", "") or "console@localhost"
+
+    def login_user(self) -> str:
+        if self.user is None:
+            return "Console"
+        return self.user.get_full_name() or self.user.email
+
+    # -------------------------------------------------------------------- HTTP
+    def http(
+        self,
+        method: str,
+        url: str,
+        *,
+        connection: str | None = None,
+        params: Any = None,
+        headers: dict | None = None,
+        body: Any = None,
+        kind: str = "invokeurl",
+    ) -> HttpResponse:
+        """One call through stubs (sandbox) or the broker, recorded without secrets."""
+        started = time.perf_counter()
+        entry: dict[str, Any] = {"kind": kind, "method": method, "url": url}
+        if connection:
+            entry["connection"] = connection
+        try:
+            if self.intercept is not None:
+                if connection:
+                    # A stubbed call still needs the connection, so that tests are faithful.
+                    resolve(connection, topping=self.topping)
+                answer = self.intercept(method, url, {"connection": connection})
+                if answer is not None:
+                    entry.update(status=answer.status, stubbed=True)
+                    return answer
+            options = {"params": params, "headers": headers, "body": body}
+            if connection:
+                response = send(
+                    connection, method, url, user=self.user, topping=self.topping, **options
+                )
+            else:
+                response = broker.send(method, url, params=params, headers=headers, data=body)
+            entry.update(url=response.record.url, status=response.status)
+            return HttpResponse(response.status, response.text(), dict(response.headers))
+        except ConnectionUnusable as error:
+            entry["error"] = error.message
+            raise DelugeRuntimeError(error.message) from None
+        except broker.BrokerError as error:
+            entry.update(url=error.record.url, error=error.message)
+            if error.code in TRANSIENT_BROKER_CODES:
+                self.transient = True
+                raise TransientError(f"{method} {error.record.url}: {error.message}") from None
+            raise DelugeRuntimeError(f"{method} {error.record.url}: {error.message}") from None
+        finally:
+            entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            self.calls.append(entry)
+
+    def invoke_url(self, request: InvokeRequest) -> Any:
+        method = request.method.upper()
+        headers = {str(k): _text(v) for k, v in (request.headers or {}).items()}
+        if request.content_type:
+            headers.setdefault("Content-Type", request.content_type)
+        params, body = None, request.body
+        if isinstance(request.parameters, dict):
+            if method in ("GET", "DELETE") or body is not None:
+                params = _form_pairs(request.parameters)
+            else:
+                body = _form_pairs(request.parameters)
+        elif request.parameters is not None:
+            body = _text(request.parameters)
+        if isinstance(body, dict | list) and not isinstance(request.parameters, dict):
+            body = jsonlib.dumps(body, default=str)
+            headers.setdefault("Content-Type", "application/json")
+        response = self.http(
+            method,
+            request.url,
+            connection=request.connection,
+            params=params,
+            headers=headers,
+            body=body,
+        )
+        return shape_response(request, response)
+
+    # ------------------------------------------------------------ integration
+    def store(self):
+        if self._store is None:
+            factory = records.STORES.get(self.environment)
+            if factory is not None:
+                self._store = factory(self.topping, self.user, self)
+            else:
+                self._store = records.HostApiStore(self.topping, self.user, self._host_api)
+        return self._store
+
+    def _host_api(self, connection: str, method: str, path: str, params, body) -> Any:
+        payload = None if body is None else jsonlib.dumps(body, default=str)
+        headers = {"Content-Type": "application/json"} if payload else {}
+        response = self.http(
+            method, path, connection=connection, params=params, headers=headers, body=payload
+        )
+        return shape_response(InvokeRequest(url=path), response)
+
+    def integration(self, app: str, task: str, args: list) -> Any:
+        if app.lower() not in records.HOST_APPS:
+            return super().integration(app, task, args)
+        call = records.parse_task(app.lower(), task, args)
+        return self.store().perform(call)
+
+    # -------------------------------------------------------------------- mail
+    def send_mail(self, params: dict) -> Any:
+        def addresses(key: str) -> list[str]:
+            value = params.get(key)
+            if value in (None, ""):
+                return []
+            items = value if isinstance(value, list) else str(value).split(",")
+            return [str(a).strip() for a in items if str(a).strip()]
+
+        to = addresses("to")
+        if not to:
+            raise DelugeRuntimeError("sendmail needs a “to” address")
+        message = EmailMessage(
+            subject=_text(params.get("subject")),
+            body=_text(params.get("message")),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=to,
+            cc=addresses("cc"),
+            bcc=addresses("bcc"),
+            reply_to=addresses("from") or None,
+        )
+        if "html" in str(params.get("content type", params.get("content-type", ""))).lower():
+            message.content_subtype = "html"
+        started = time.perf_counter()
+        message.send()
+        self.calls.append(
+            {
+                "kind": "sendmail",
+                "to": to,
+                "subject": message.subject[:200],
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+        )
+        return None

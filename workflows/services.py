@@ -1,0 +1,171 @@
+"""Changes developers make from the console: rules, actions, deletions, test runs, retries.
+
+Saving a function is ``functions.save_function`` (it compiles the code and checks the
+connections it names). Everything here checks the per-topping limits, writes the audit
+trail and runs in a transaction, so that views only translate HTTP.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from console.audit import log_action
+from workflows import runner, tasks
+from workflows.models import Action, Execution, Function, Rule
+from workflows.usage import function_usages
+
+# As in the host application: a rule may set at most three fields.
+MAX_FIELD_UPDATES = 3
+
+
+def syntax_position(error: ValidationError) -> tuple[int, int] | None:
+    """The (line, column) of a syntax error raised by ``functions.check_function``.
+
+    A ValidationError built from a dict drops its ``code`` and ``params``; only ``args``
+    still holds them.
+    """
+    if len(error.args) == 3 and error.args[1] == "syntax" and isinstance(error.args[2], dict):
+        line, column = error.args[2].get("line"), error.args[2].get("column")
+        if isinstance(line, int):
+            return line, column if isinstance(column, int) else 1
+    return None
+
+
+@transaction.atomic
+def delete_function(function: Function, *, user) -> None:
+    usages = function_usages(function)
+    if usages:
+        names = ", ".join(sorted({f"“{action.rule.name}”" for action in usages}))
+        raise ValidationError(
+            f"{function.name} is used by the rules {names}. Remove those actions first."
+        )
+    log_action(function, "workflows.function.deleted", user=user, data={"name": function.name})
+    function.delete()
+
+
+def run_test(function: Function, raw: dict[str, str], arguments: dict, *, user) -> Execution:
+    """Save & Execute: keep the typed values for next time and run the function now."""
+    Function.objects.filter(pk=function.pk).update(test_args=raw)
+    function.test_args = raw
+    return runner.execute_now(function, arguments, user=user)
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+@transaction.atomic
+def save_rule(rule: Rule, *, user) -> Rule:
+    created = rule.pk is None
+    if created:
+        count = Rule.objects.filter(topping=rule.topping_id, module=rule.module).count()
+        limit = settings.WORKFLOW_MAX_RULES_PER_MODULE
+        if count >= limit:
+            raise ValidationError(
+                f"A topping can have at most {limit} rules on {rule.module}; "
+                "delete or change one of them instead."
+            )
+        rule.created_by = user
+    elif (
+        rule.trigger == Rule.Trigger.DELETE
+        and rule.actions.filter(kind=Action.Kind.FIELD_UPDATE).exists()
+    ):
+        raise ValidationError(
+            {"trigger": "A rule on Delete cannot update fields: remove its field updates first."}
+        )
+    plan_next_run(rule)
+    rule.full_clean()
+    rule.save()
+    verb = "created" if created else "updated"
+    log_action(
+        rule, f"workflows.rule.{verb}", user=user, data={"name": rule.name, "module": rule.module}
+    )
+    return rule
+
+
+def plan_next_run(rule: Rule) -> None:
+    """Set when a scheduled rule fires next (None for the other triggers or when inactive)."""
+    is_scheduled = rule.trigger == Rule.Trigger.SCHEDULE and rule.active
+    rule.next_run_at = tasks.next_run(rule, timezone.now()) if is_scheduled else None
+
+
+@transaction.atomic
+def set_rule_active(rule: Rule, active: bool, *, user) -> None:
+    rule.active = active
+    plan_next_run(rule)
+    rule.save(update_fields=["active", "next_run_at", "updated_at"])
+    verb = "activated" if active else "deactivated"
+    log_action(rule, f"workflows.rule.{verb}", user=user, data={"name": rule.name})
+
+
+@transaction.atomic
+def delete_rule(rule: Rule, *, user) -> None:
+    log_action(
+        rule, "workflows.rule.deleted", user=user, data={"name": rule.name, "module": rule.module}
+    )
+    rule.delete()
+
+
+# ------------------------------------------------------------------------------ actions
+
+
+def room_for_actions(rule: Rule, actions: list[Action]) -> tuple[bool, bool]:
+    """Whether the rule may get another action, and another field update (what save_action
+    checks), for the buttons the page offers."""
+    room = len(actions) < settings.WORKFLOW_MAX_ACTIONS_PER_RULE
+    updates = sum(1 for action in actions if action.kind == Action.Kind.FIELD_UPDATE)
+    fields = rule.trigger != Rule.Trigger.DELETE and updates < MAX_FIELD_UPDATES
+    return room, room and fields
+
+
+@transaction.atomic
+def save_action(action: Action, *, user) -> Action:
+    rule = Rule.objects.select_for_update().get(pk=action.rule_id)
+    created = action.pk is None
+    others = rule.actions.exclude(pk=action.pk) if not created else rule.actions.all()
+    limit = settings.WORKFLOW_MAX_ACTIONS_PER_RULE
+    if created and others.count() >= limit:
+        raise ValidationError(f"A rule can have at most {limit} actions.")
+    if action.kind == Action.Kind.FIELD_UPDATE:
+        if rule.trigger == Rule.Trigger.DELETE:
+            raise ValidationError("A rule on Delete cannot update fields: the record is gone.")
+        if others.filter(kind=Action.Kind.FIELD_UPDATE).count() >= MAX_FIELD_UPDATES:
+            raise ValidationError(f"A rule can update at most {MAX_FIELD_UPDATES} fields.")
+    if created:
+        last = others.aggregate(last=Max("position"))["last"]
+        action.position = 0 if last is None else last + 1
+    action.full_clean()
+    action.save()
+    verb = "created" if created else "updated"
+    log_action(
+        action,
+        f"workflows.action.{verb}",
+        user=user,
+        data={"rule": rule.name, "kind": action.kind, "summary": action.summary},
+    )
+    return action
+
+
+@transaction.atomic
+def delete_action(action: Action, *, user) -> None:
+    log_action(
+        action,
+        "workflows.action.deleted",
+        user=user,
+        data={"rule": action.rule.name, "kind": action.kind, "summary": action.summary},
+    )
+    action.delete()
+
+
+# ------------------------------------------------------------------------------ executions
+
+
+@transaction.atomic
+def retry_execution(execution: Execution, *, user) -> None:
+    if execution.status != Execution.Status.FAILED:
+        raise ValidationError("Only a failed run can be retried.")
+    tasks.retry(execution)
+    log_action(execution, "workflows.execution.retried", user=user, data={"label": execution.label})

@@ -1,0 +1,32 @@
+"""Where things are used: connections by functions and webhooks, functions by rules."""
+
+from __future__ import annotations
+
+from connections.services.manage import Usage
+from connections.services.send import parse_ref
+from workflows.models import Action, Function
+
+
+def _names_connection(name: str, connection) -> bool:
+    ref = parse_ref(name)
+    if ref.link_name != connection.link_name:
+        return False
+    return ref.namespace in (None, connection.topping.namespace)
+
+
+def connection_usages(connection) -> list[Usage]:
+    found = []
+    for function in Function.objects.filter(topping=connection.topping_id):
+        if any(_names_connection(n, connection) for n in function.connections):
+            found.append(Usage("Function", function.name, function.get_absolute_url()))
+    for action in Action.objects.filter(
+        rule__topping=connection.topping_id, kind=Action.Kind.WEBHOOK
+    ).select_related("rule__topping"):
+        name = (action.config or {}).get("connection") or ""
+        if name and _names_connection(name, connection):
+            found.append(Usage("Webhook of rule", action.rule.name, action.rule.get_absolute_url()))
+    return found
+
+
+def function_usages(function: Function) -> list[Action]:
+    return list(function.actions.select_related("rule").order_by("rule__name"))
