@@ -15,7 +15,6 @@ import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import requests
@@ -50,8 +49,22 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class _PooledWSGIServer(WSGIServer):
+    """Serves requests on a fixed pool of threads, as a WSGI server with N threads would
+    (a thread per request would leave a database connection behind per thread)."""
+
+    pool = ThreadPoolExecutor(8)
+
+    def process_request(self, request, client_address) -> None:
+        self.pool.submit(self._handle, request, client_address)
+
+    def _handle(self, request, client_address) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
 
 def _serve(server) -> None:
@@ -86,7 +99,7 @@ class Command(BaseCommand):
             raise CommandError("--events must be at least 1")
         api = benchkit.json_api_server()
         ingress = make_server(
-            "127.0.0.1", 0, get_wsgi_application(), _ThreadingWSGIServer, _QuietHandler
+            "127.0.0.1", 0, get_wsgi_application(), _PooledWSGIServer, _QuietHandler
         )
         _serve(ingress)
         topping, raw_key = self._setup(f"http://127.0.0.1:{api.server_port}")
