@@ -1,1 +1,147 @@
+"""The sandbox (an emulated host application per topping), its stubs, and published versions.
 
+Records live here only for the sandbox environment: production records stay in the host
+application. Stubs and emulated collections answer a sandbox run's HTTP calls. A version is
+an immutable copy of the topping's functions and rules (rows in the workflows tables marked
+with the version number) plus a snapshot for the version page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from console.models import Topping
+
+
+class SandboxSettings(models.Model):
+    class Unmatched(models.TextChoices):
+        BROKER = "broker", "Send it through the broker with the real connection"
+        FAIL = "fail", "Fail with “no stub matches”"
+
+    topping = models.OneToOneField(
+        Topping, on_delete=models.CASCADE, related_name="sandbox_settings"
+    )
+    unmatched = models.CharField(max_length=10, choices=Unmatched.choices, default=Unmatched.BROKER)
+    record_responses = models.BooleanField(
+        default=False, help_text="Store real responses of sandbox calls as stubs."
+    )
+    install_function = models.CharField(
+        max_length=50, blank=True, help_text="Function run once per version on installation."
+    )
+    next_record_id = models.PositiveBigIntegerField(default=5_725_767_000_000_000_001)
+
+    def __str__(self) -> str:
+        return f"Sandbox settings of {self.topping}"
+
+    @classmethod
+    def of(cls, topping: Topping) -> SandboxSettings:
+        return cls.objects.get_or_create(topping=topping)[0]
+
+
+class SandboxRecord(models.Model):
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="sandbox_records")
+    module = models.CharField(max_length=50)
+    record_id = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topping", "module", "record_id"], name="unique_sandbox_record"
+            )
+        ]
+        indexes = [models.Index(fields=["topping", "module", "-created_at"], name="record_list")]
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.record_id}"
+
+
+class Stub(models.Model):
+    """A canned answer for calls whose method and URL match (``*`` matches any text)."""
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="stubs")
+    method = models.CharField(max_length=10, default="ANY")
+    url_pattern = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(default=200)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+    recorded = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url_pattern} → {self.status}"
+
+
+class EmulatedCollection(models.Model):
+    """A stateful CRUD resource at a URL prefix, e.g. an accounting app's contacts.
+
+    ``GET prefix`` lists (``?<search_param>=text`` matches any field), ``GET prefix/<id>``
+    gets, ``POST prefix`` creates, ``PUT``/``PATCH prefix/<id>`` updates, ``DELETE`` deletes.
+    Lists answer ``{list_key: [...]}``, single items ``{item_key: {...}}``.
+    """
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(max_length=100)
+    url_prefix = models.CharField(max_length=500)
+    id_field = models.CharField(max_length=50, default="id")
+    list_key = models.CharField(max_length=50, default="data")
+    item_key = models.CharField(max_length=50, blank=True, default="data")
+    search_param = models.CharField(max_length=50, default="search_text")
+    next_id = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(
+        EmulatedCollection, on_delete=models.CASCADE, related_name="items"
+    )
+    item_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "item_id"], name="unique_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} {self.item_id}"
+
+
+class Version(models.Model):
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    notes = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What was published, for the version page: functions, rules, connection link names.
+    snapshot = models.JSONField(default=dict)
+    current = models.BooleanField(default=False)
+    installed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["topping", "number"], name="unique_version"),
+            models.UniqueConstraint(
+                fields=["topping"], condition=models.Q(current=True), name="one_current_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topping} v{self.number}"

@@ -13,12 +13,14 @@ import json as jsonlib
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from connections import broker
+from connections.services import tokens
 from connections.services.send import ConnectionUnusable, resolve, send
 from deluge import DelugeRuntimeError, Host, HttpResponse, InvokeRequest, shape_response
 from workflows import records
@@ -28,6 +30,14 @@ TRANSIENT_BROKER_CODES = {"timeout", "connection"}
 
 class TransientError(DelugeRuntimeError):
     """A failure worth retrying: a timeout, a refused connection, 429 or 5xx."""
+
+
+def absolute_url(connection, url: str) -> str:
+    """A connection's relative URL joined to its service's API base URL."""
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    base = tokens.fill_url(connection.service.api_base_url, connection).rstrip("/") + "/"
+    return urljoin(base, url.lstrip("/"))
 
 
 def is_transient_status(status: int) -> bool:
@@ -58,6 +68,8 @@ class WorkflowHost(Host):
         self.environment = environment
         self.user = user
         self.intercept = intercept
+        # Sees every real (not stubbed) response: the sandbox records them as stubs.
+        self.observe: Callable[[str, str, HttpResponse], None] | None = None
         self.idempotency_key = idempotency_key
         self.calls: list[dict] = []
         self.transient = False
@@ -94,15 +106,17 @@ class WorkflowHost(Host):
         if connection:
             entry["connection"] = connection
         try:
+            options = {"params": params, "headers": headers, "body": body}
             if self.intercept is not None:
+                target = url
                 if connection:
                     # A stubbed call still needs the connection, so that tests are faithful.
-                    resolve(connection, topping=self.topping)
-                answer = self.intercept(method, url, {"connection": connection})
+                    target = absolute_url(resolve(connection, topping=self.topping), url)
+                entry["url"] = target
+                answer = self.intercept(method, target, {"connection": connection, **options})
                 if answer is not None:
                     entry.update(status=answer.status, stubbed=True)
                     return answer
-            options = {"params": params, "headers": headers, "body": body}
             if connection:
                 response = send(
                     connection, method, url, user=self.user, topping=self.topping, **options
@@ -110,7 +124,10 @@ class WorkflowHost(Host):
             else:
                 response = broker.send(method, url, params=params, headers=headers, data=body)
             entry.update(url=response.record.url, status=response.status)
-            return HttpResponse(response.status, response.text(), dict(response.headers))
+            answer = HttpResponse(response.status, response.text(), dict(response.headers))
+            if self.observe is not None:
+                self.observe(method, response.record.url, answer)
+            return answer
         except ConnectionUnusable as error:
             entry["error"] = error.message
             raise DelugeRuntimeError(error.message) from None

@@ -23,6 +23,13 @@ identifier = RegexValidator(
 PARAM_TYPES = ["string", "int", "decimal", "boolean", "date", "datetime", "map", "list"]
 
 
+class DraftManager(models.Manager):
+    """The draft a developer edits; published versions are frozen copies (``version`` set)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(version__isnull=True)
+
+
 class Environment(models.TextChoices):
     SANDBOX = "sandbox", "Sandbox"
     PRODUCTION = "production", "Production"
@@ -39,16 +46,30 @@ class Function(models.Model):
     # Connections the code names (link names as written), kept for usage lists and checks.
     connections = models.JSONField(default=list, blank=True)
     test_args = models.JSONField(default=dict, blank=True)
+    # None: the draft; N: the frozen copy in published version N.
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_versions = models.Manager()
+    objects = DraftManager()
+
     class Meta:
         ordering = ["name"]
+        base_manager_name = "all_versions"
+        default_manager_name = "objects"
         constraints = [
-            models.UniqueConstraint(fields=["topping", "name"], name="unique_function_name")
+            models.UniqueConstraint(
+                fields=["topping", "name"],
+                condition=models.Q(version__isnull=True),
+                name="unique_function_name",
+            ),
+            models.UniqueConstraint(
+                fields=["topping", "version", "name"], name="unique_published_function_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,16 +171,30 @@ class Rule(models.Model):
     # pattern: [{"field": "Email", "operator": "is_not_empty", "value": "", "value2": ""}].
     conditions = models.JSONField(default=list, blank=True)
     pattern = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    all_versions = models.Manager()
+    objects = DraftManager()
+
     class Meta:
         ordering = ["module", "name"]
+        base_manager_name = "all_versions"
+        default_manager_name = "objects"
         constraints = [
-            models.UniqueConstraint(fields=["topping", "module", "name"], name="unique_rule_name")
+            models.UniqueConstraint(
+                fields=["topping", "module", "name"],
+                condition=models.Q(version__isnull=True),
+                name="unique_rule_name",
+            ),
+            models.UniqueConstraint(
+                fields=["topping", "version", "module", "name"],
+                name="unique_published_rule_name",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,9 +16,12 @@ def _names_connection(name: str, connection) -> bool:
 
 def connection_usages(connection) -> list[Usage]:
     found = []
-    for function in Function.objects.filter(topping=connection.topping_id):
+    for function in Function.all_versions.filter(topping=connection.topping_id):
         if any(_names_connection(n, connection) for n in function.connections):
-            found.append(Usage("Function", function.name, function.get_absolute_url()))
+            if function.version is None:
+                found.append(Usage("Function", function.name, function.get_absolute_url()))
+            else:
+                found.append(Usage(f"Published version {function.version}", function.name, ""))
     for action in Action.objects.filter(
         rule__topping=connection.topping_id, kind=Action.Kind.WEBHOOK
     ).select_related("rule__topping"):

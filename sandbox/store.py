@@ -1,0 +1,278 @@
+"""The emulated host application's records, and the host API scripts reach in the sandbox.
+
+Every change goes through ``create_record``, ``update_record`` or ``delete_record``: the
+record is validated against its module's fields, saved, and an event for the sandbox is
+stored in the same transaction, so that the draft rules run once it commits. Changes made
+by scripts fire rules only when their options ask for it (``{"trigger": ["workflow"]}``).
+``SandboxStore.perform`` answers ``zoho.crm.*`` / ``zoho.bigin.*`` tasks with what the
+host's REST API returns.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from console.models import Topping
+from sandbox.models import SandboxRecord, SandboxSettings
+from workflows import schema
+from workflows.dispatch import record_event
+from workflows.models import Environment, Event
+from workflows.records import RecordCall
+
+READ_ONLY = ("ID", "Created_Time", "Modified_Time", "Full_Name")
+
+
+def _now_text() -> str:
+    return timezone.localtime().replace(microsecond=0).isoformat()
+
+
+def _new_id(topping: Topping) -> str:
+    SandboxSettings.of(topping)
+    SandboxSettings.objects.filter(topping=topping).update(next_record_id=F("next_record_id") + 1)
+    value = SandboxSettings.objects.filter(topping=topping).values_list(
+        "next_record_id", flat=True
+    )[0]
+    return str(value - 1)
+
+
+def module_or_error(topping: Topping, name: str) -> schema.Module:
+    module = schema.get_module(topping, name)
+    if module is None:
+        raise schema.RecordError({"module": f"“{name}” is not a module"})
+    return module
+
+
+def _clean(module: schema.Module, data: dict, *, partial: bool) -> dict:
+    """Validate ``data`` (read-only fields are ignored) and return the writable part."""
+    writable = {k: v for k, v in data.items() if k not in READ_ONLY and k != "id"}
+    for key in writable:
+        field = module.field(key)
+        if field is not None and field.get("read_only"):
+            raise schema.RecordError({key: "is read-only"})
+    schema.validate_record(module, writable, partial=partial)
+    return writable
+
+
+def _complete(module: schema.Module, data: dict) -> dict:
+    if module.api_name == "Contacts":
+        parts = [data.get("First_Name") or "", data.get("Last_Name") or ""]
+        data["Full_Name"] = " ".join(p for p in parts if p)
+    return data
+
+
+def as_api(record: SandboxRecord) -> dict:
+    """A record as the host's REST API shows it: its fields plus ``id``."""
+    return {"id": record.record_id, **record.data}
+
+
+def create_record(topping, module_name: str, data: dict, *, user=None, fire: bool = True):
+    module = module_or_error(topping, module_name)
+    values = _clean(module, data, partial=False)
+    now = _now_text()
+    with transaction.atomic():
+        record_id = _new_id(topping)
+        values = _complete(
+            module, {"ID": record_id, **values, "Created_Time": now, "Modified_Time": now}
+        )
+        if user is not None and module.field("Owner") and not values.get("Owner"):
+            values["Owner"] = {"id": str(user.pk), "name": str(user), "email": user.email}
+        record = SandboxRecord.objects.create(
+            topping=topping, module=module.api_name, record_id=record_id, data=values
+        )
+        if fire:
+            _event(record, "create", None, user)
+    return record
+
+
+def update_record(topping, module_name: str, record_id: str, data: dict, *, user=None, fire=True):
+    module = module_or_error(topping, module_name)
+    changes = _clean(module, data, partial=True)
+    with transaction.atomic():
+        record = (
+            SandboxRecord.objects.select_for_update()
+            .filter(topping=topping, module=module.api_name, record_id=str(record_id))
+            .first()
+        )
+        if record is None:
+            return None
+        previous = dict(record.data)
+        record.data = _complete(module, {**record.data, **changes, "Modified_Time": _now_text()})
+        record.save(update_fields=["data", "modified_at"])
+        if fire:
+            _event(record, "edit", previous, user)
+    return record
+
+
+def delete_record(topping, module_name: str, record_id: str, *, user=None, fire=True) -> bool:
+    with transaction.atomic():
+        record = SandboxRecord.objects.filter(
+            topping=topping, module=module_name, record_id=str(record_id)
+        ).first()
+        if record is None:
+            return False
+        record.delete()
+        if fire:
+            _event(record, "delete", None, user)
+    return True
+
+
+def _event(record: SandboxRecord, operation: str, previous: dict | None, user) -> Event:
+    return record_event(
+        record.topping,
+        module=record.module,
+        operation=operation,
+        record=record.data,
+        previous=previous,
+        environment=Environment.SANDBOX,
+        user=user,
+    )
+
+
+# ------------------------------------------------------------------------------ searching
+
+_CRITERION = re.compile(r"\(\s*([A-Za-z0-9_]+)\s*:\s*(equals|starts_with|contains)\s*:\s*(.*?)\)")
+
+
+def matches_criteria(data: dict, criteria: str) -> bool:
+    """``(Email:equals:a@b.co)``, combined with ``and`` / ``or`` (left to right)."""
+    text = criteria.strip()
+    if not text:
+        return True
+    result: bool | None = None
+    joiner = "and"
+    position = 0
+    for match in _CRITERION.finditer(text):
+        between = text[position : match.start()].lower()
+        if "or" in between.split():
+            joiner = "or"
+        elif "and" in between.split():
+            joiner = "and"
+        field, operator, value = match.groups()
+        actual = str(data.get(field) or "").lower()
+        wanted = value.strip().lower()
+        hit = {
+            "equals": actual == wanted,
+            "starts_with": actual.startswith(wanted),
+            "contains": wanted in actual,
+        }[operator]
+        result = hit if result is None else (result or hit if joiner == "or" else result and hit)
+        position = match.end()
+    if result is None:
+        raise ValueError("criteria look like (Field:equals:value)")
+    return result
+
+
+SEARCH_FIELDS = {"email": ("Email", "Secondary_Email"), "phone": ("Phone", "Mobile")}
+
+
+def search(topping, module: str, call: RecordCall) -> list[SandboxRecord]:
+    rows = SandboxRecord.objects.filter(topping=topping, module=module).order_by("pk")
+    found = []
+    for row in rows:
+        data = row.data
+        if "word" in call.search:
+            word = call.search["word"].lower()
+            hit = any(word in str(v).lower() for v in data.values() if isinstance(v, str))
+        elif call.search:
+            key, value = next(iter(call.search.items()))
+            hit = any(str(data.get(f) or "").lower() == value.lower() for f in SEARCH_FIELDS[key])
+        else:
+            hit = matches_criteria(data, call.criteria)
+        if hit:
+            found.append(row)
+    return found
+
+
+# ------------------------------------------------------------------------------ host API
+
+
+def _page(rows: list, call: RecordCall) -> dict:
+    per_page = max(1, min(call.per_page, 200))
+    start = (max(call.page, 1) - 1) * per_page
+    chosen = rows[start : start + per_page]
+    return {
+        "data": [as_api(r) for r in chosen],
+        "info": {
+            "page": call.page,
+            "per_page": per_page,
+            "count": len(chosen),
+            "more_records": start + per_page < len(rows),
+        },
+    }
+
+
+def _success(record: SandboxRecord, message: str) -> dict:
+    details = {
+        "id": record.record_id,
+        "Created_Time": record.data.get("Created_Time"),
+        "Modified_Time": record.data.get("Modified_Time"),
+    }
+    return {
+        "data": [{"code": "SUCCESS", "details": details, "message": message, "status": "success"}]
+    }
+
+
+def _failure(code: str, message: str, details: dict | None = None) -> dict:
+    return {
+        "data": [{"code": code, "details": details or {}, "message": message, "status": "error"}]
+    }
+
+
+class SandboxStore:
+    """Answers integration tasks against the sandbox's records (``records.STORES``)."""
+
+    def __init__(self, topping, user=None, host=None) -> None:
+        self.topping, self.user = topping, user
+
+    def perform(self, call: RecordCall) -> Any:
+        module = schema.get_module(self.topping, call.module)
+        if module is None:
+            return _failure("INVALID_MODULE", "the module name given seems to be invalid")
+        fire = "workflow" in call.trigger
+        try:
+            if call.op == "get":
+                row = SandboxRecord.objects.filter(
+                    topping=self.topping, module=module.api_name, record_id=call.record_id
+                ).first()
+                return {"data": [as_api(row)]} if row else {"data": []}
+            if call.op == "list":
+                rows = list(
+                    SandboxRecord.objects.filter(
+                        topping=self.topping, module=module.api_name
+                    ).order_by("pk")
+                )
+                return _page(rows, call)
+            if call.op == "search":
+                return _page(search(self.topping, module.api_name, call), call)
+            if call.op == "create":
+                row = create_record(
+                    self.topping, module.api_name, call.data, user=self.user, fire=fire
+                )
+                return _success(row, "record added")
+            if call.op == "update":
+                row = update_record(
+                    self.topping, module.api_name, call.record_id, call.data,
+                    user=self.user, fire=fire,
+                )  # fmt: skip
+                if row is None:
+                    return _failure("INVALID_DATA", "the related id given seems to be invalid",
+                                    {"id": call.record_id})  # fmt: skip
+                return _success(row, "record updated")
+            deleted = delete_record(
+                self.topping, module.api_name, call.record_id, user=self.user, fire=fire
+            )
+            if not deleted:
+                return _failure("INVALID_DATA", "the related id given seems to be invalid",
+                                {"id": call.record_id})  # fmt: skip
+            return {"data": [{"code": "SUCCESS", "details": {"id": call.record_id},
+                              "message": "record deleted", "status": "success"}]}  # fmt: skip
+        except schema.RecordError as error:
+            field, message = next(iter(error.errors.items()))
+            return _failure("INVALID_DATA", f"{field} {message}", {"api_name": field})
+        except ValueError as error:
+            return _failure("INVALID_QUERY", str(error))

@@ -1,0 +1,168 @@
+"""Answering a sandbox run's HTTP calls: emulated collections, canned stubs, recording.
+
+``SandboxHost`` is the workflows host for the sandbox environment: before a call leaves,
+emulated collections (by URL prefix) and then canned stubs (by method and URL pattern)
+may answer it; an unmatched call fails with "no stub matches" or goes out through the
+broker, as the topping's sandbox settings say. With recording on, real answers are kept
+as stubs, so a provider is captured once and the developer then works offline.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from django.db import transaction
+from django.db.models import F
+
+from deluge import DelugeRuntimeError, HttpResponse
+from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings, Stub
+from workflows.host import WorkflowHost
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _json(status: int, value: Any) -> HttpResponse:
+    return HttpResponse(status, json.dumps(value), dict(JSON))
+
+
+def _body_map(body: Any) -> dict:
+    if isinstance(body, dict):
+        return dict(body)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str) and body.strip():
+        try:
+            value = json.loads(body)
+        except ValueError:
+            return dict(parse_qsl(body))
+        return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _strip_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def stub_matches(stub: Stub, method: str, url: str) -> bool:
+    if stub.method not in ("ANY", "*", method.upper()):
+        return False
+    return fnmatch.fnmatchcase(url, stub.url_pattern) or fnmatch.fnmatchcase(
+        _strip_query(url), stub.url_pattern
+    )
+
+
+# ------------------------------------------------------------------------------ collections
+
+
+def collection_for(topping, url: str) -> tuple[EmulatedCollection, str] | None:
+    """The collection whose prefix starts ``url``, and the rest of the path (the item id)."""
+    bare = _strip_query(url).rstrip("/")
+    for collection in topping.collections.all():
+        prefix = collection.url_prefix.rstrip("/")
+        if bare == prefix:
+            return collection, ""
+        if bare.startswith(prefix + "/"):
+            rest = bare[len(prefix) + 1 :]
+            if "/" not in rest:
+                return collection, rest
+    return None
+
+
+def _item_payload(collection: EmulatedCollection, item: CollectionItem) -> dict:
+    return {**item.data, collection.id_field: item.item_id}
+
+
+def _one(collection: EmulatedCollection, status: int, item: CollectionItem) -> HttpResponse:
+    payload = _item_payload(collection, item)
+    return _json(status, {collection.item_key: payload} if collection.item_key else payload)
+
+
+def handle_collection(
+    collection: EmulatedCollection, item_id: str, method: str, url: str, request: dict
+) -> HttpResponse:
+    """One CRUD call on an emulated collection, answered with the usual shapes."""
+    method = method.upper()
+    query = dict(parse_qsl(urlsplit(url).query))
+    if isinstance(request.get("params"), dict):
+        query.update({str(k): str(v) for k, v in request["params"].items()})
+    items = collection.items.all()
+    if not item_id:
+        if method == "GET":
+            text = query.get(collection.search_param, "").strip().lower()
+            found = [
+                _item_payload(collection, item)
+                for item in items
+                if not text or any(text in str(v).lower() for v in item.data.values())
+            ]
+            return _json(200, {collection.list_key: found})
+        if method == "POST":
+            data = _body_map(request.get("body"))
+            data = data.get(collection.item_key, data) if collection.item_key else data
+            with transaction.atomic():
+                EmulatedCollection.objects.filter(pk=collection.pk).update(next_id=F("next_id") + 1)
+                collection.refresh_from_db(fields=["next_id"])
+                new_id = str(data.pop(collection.id_field, "") or collection.next_id - 1)
+                item = CollectionItem.objects.create(
+                    collection=collection, item_id=new_id, data=data
+                )
+            return _one(collection, 201, item)
+        return _json(405, {"message": f"{method} is not allowed on the collection"})
+    item = items.filter(item_id=item_id).first()
+    if item is None:
+        return _json(404, {"message": f"no item {item_id}"})
+    if method == "GET":
+        return _one(collection, 200, item)
+    if method in ("PUT", "PATCH"):
+        data = _body_map(request.get("body"))
+        data = data.get(collection.item_key, data) if collection.item_key else data
+        data.pop(collection.id_field, None)
+        item.data = {**item.data, **data}  # PUT and PATCH both merge, as most APIs do
+        item.save(update_fields=["data"])
+        return _one(collection, 200, item)
+    if method == "DELETE":
+        item.delete()
+        return _json(200, {"message": "deleted", collection.id_field: item_id})
+    return _json(405, {"message": f"{method} is not allowed on an item"})
+
+
+# ------------------------------------------------------------------------------ the host
+
+
+class SandboxHost(WorkflowHost):
+    def __init__(self, topping, **kwargs) -> None:
+        super().__init__(topping, **kwargs)
+        self.settings = SandboxSettings.of(topping)
+        self.intercept = self._answer
+        if self.settings.record_responses:
+            self.observe = self._record
+
+    def _answer(self, method: str, url: str, request: dict) -> HttpResponse | None:
+        found = collection_for(self.topping, url)
+        if found is not None:
+            return handle_collection(found[0], found[1], method, url, request)
+        for stub in self.topping.stubs.all():
+            if stub_matches(stub, method, url):
+                headers = dict(stub.headers or {})
+                if stub.body.strip()[:1] in ("{", "[") and not headers:
+                    headers = dict(JSON)
+                return HttpResponse(stub.status, stub.body, headers)
+        if self.settings.unmatched == SandboxSettings.Unmatched.FAIL:
+            raise DelugeRuntimeError(f"no stub matches {method.upper()} {url}")
+        return None
+
+    def _record(self, method: str, url: str, response: HttpResponse) -> None:
+        pattern = _strip_query(url)
+        if not any(stub_matches(s, method, url) for s in self.topping.stubs.all()):
+            Stub.objects.create(
+                topping=self.topping,
+                method=method.upper(),
+                url_pattern=pattern,
+                status=response.status,
+                headers={k: v for k, v in response.headers.items() if k.lower() == "content-type"},
+                body=response.text,
+                recorded=True,
+            )

@@ -1,0 +1,35 @@
+"""Fixtures for sandbox tests: the workflow fixtures, and catalog connections."""
+
+from __future__ import annotations
+
+import pytest
+
+from connections.models import Service
+from connections.services import manage
+from tests.workflows.conftest import (  # noqa: F401  (fixtures)
+    CANARY,
+    api_connection,
+    drain,
+    echo_server,
+    loopback_allowed,
+    make_connection,
+    make_function,
+    make_rule,
+    make_service,
+)
+
+BOOKS = "https://www.zohoapis.com/books/v3"
+
+
+@pytest.fixture
+def catalog_connection(topping, owner):
+    """A connection to a catalog service (created, not authorized: stubs answer for it)."""
+
+    def make(service_key: str, link_name: str):
+        service = Service.objects.default().get(key=service_key)
+        return manage.create_connection(
+            topping, service, name=link_name.title(), link_name=link_name,
+            scopes=list(service.default_scopes), user_level=False, url_values={}, user=owner,
+        )  # fmt: skip
+
+    return make
