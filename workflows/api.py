@@ -117,7 +117,8 @@ def post_event(request: HttpRequest, namespace: str):
                 environment=Environment.PRODUCTION,
             )
             for item in items
-        ]
+        ],
+        modules,
     )
     if batch:
         return Status(202, {"event_ids": [e.pk for e in events], "status": "accepted"})

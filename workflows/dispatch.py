@@ -78,11 +78,11 @@ def new_event(
     )
 
 
-def record_events(events: list[Event]) -> list[Event]:
+def record_events(events: list[Event], modules: dict | None = None) -> list[Event]:
     """Store events in the current transaction; they are dispatched after the commit."""
     with transaction.atomic():
         stored = Event.objects.bulk_create(events)
-        transaction.on_commit(lambda: dispatch_events(stored))
+        transaction.on_commit(lambda: dispatch_events(stored, modules))
     return stored
 
 
@@ -158,14 +158,14 @@ def dispatch_event(event_id: int) -> list[int]:
     return dispatch_events([event]) if event is not None else []
 
 
-def dispatch_events(events: list[Event]) -> list[int]:
+def dispatch_events(events: list[Event], modules: dict | None = None) -> list[int]:
     """Evaluate rules and create executions, once per event; returns the ids queued now.
 
     Events are claimed under a row lock (``dispatched_at`` still empty), so two
     dispatchers (the commit hook and the pump) never both create an event's executions.
     """
     try:
-        return _dispatch(events)
+        return _dispatch(events, modules or {})
     except IntegrityError:
         # Executions exist for an event marked undispatched (a restored backup, a manual
         # edit): keep them and mark the events dispatched rather than failing forever.
@@ -177,7 +177,7 @@ def dispatch_events(events: list[Event]) -> list[int]:
         return []
 
 
-def _dispatch(events: list[Event]) -> list[int]:
+def _dispatch(events: list[Event], known: dict) -> list[int]:
     from workflows import tasks
 
     with transaction.atomic():
@@ -196,7 +196,9 @@ def _dispatch(events: list[Event]) -> list[int]:
         for event in events:
             key = (event.topping_id, event.module)
             if key not in modules:
-                modules[key] = schema.get_module(event.topping, event.module)
+                # Modules the caller validated against already (the events API) are reused.
+                found = known.get(event.module)
+                modules[key] = found or schema.get_module(event.topping, event.module)
             if event.rule_id is not None or key not in rule_sets:
                 rules = rules_for(event)
                 if event.rule_id is not None:
@@ -224,7 +226,12 @@ def _dispatch(events: list[Event]) -> list[int]:
             if execution.due_at <= now:
                 execution.enqueued_at = now
         created = Execution.objects.bulk_create(executions)
-        Event.objects.bulk_update(events, ["evaluation", "dispatched_at"])
+        if len(events) == 1:
+            Event.objects.filter(pk=events[0].pk).update(
+                evaluation=events[0].evaluation, dispatched_at=now
+            )
+        else:
+            Event.objects.bulk_update(events, ["evaluation", "dispatched_at"])
         now_ids = [e.pk for e in created if e.enqueued_at is not None]
         if now_ids:
             transaction.on_commit(lambda: tasks.enqueue(now_ids))
