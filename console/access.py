@@ -26,9 +26,14 @@ def get_topping_for_admin(user, namespace: str) -> Topping:
     return topping
 
 
+def get_part_or_404(topping: Topping, related: str, what: str, **lookup):
+    """One object of the topping's ``related`` set matching ``lookup``; 404 otherwise."""
+    found = getattr(topping, related).filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
 def get_membership_for_admin(user, namespace: str, membership_id: int) -> Membership:
     topping = get_topping_for_admin(user, namespace)
-    membership = topping.memberships.select_related("user").filter(pk=membership_id).first()
-    if membership is None:
-        raise Http404("No such member.")
-    return membership
+    return get_part_or_404(topping, "memberships", "member", pk=membership_id)

@@ -31,6 +31,7 @@ console_patterns = [
 urlpatterns = [
     path("", include((console_patterns, "console"))),
     path("", include("connections.urls")),
+    path("", include("sandbox.urls")),
     path("", include("workflows.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -178,5 +178,7 @@ def install(topping, *, user=None):
     ).first()
     if function is None:
         return version, None, False
-    execution = execute_now(function, {}, user=user, environment=Environment.PRODUCTION)
+    execution = execute_now(
+        function, {}, user=user, environment=Environment.PRODUCTION, kind="install"
+    )
     return version, execution, False

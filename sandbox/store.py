@@ -49,6 +49,8 @@ def module_or_error(topping: Topping, name: str) -> schema.Module:
 
 def _clean(module: schema.Module, data: dict, *, partial: bool) -> dict:
     """Validate ``data`` (read-only fields are ignored) and return the writable part."""
+    if not isinstance(data, dict):
+        raise schema.RecordError({"record": "must be a JSON object"})
     writable = {k: v for k, v in data.items() if k not in READ_ONLY and k != "id"}
     for key in writable:
         field = module.field(key)
@@ -135,35 +137,96 @@ def _event(record: SandboxRecord, operation: str, previous: dict | None, user) -
 
 # ------------------------------------------------------------------------------ searching
 
-_CRITERION = re.compile(r"\(\s*([A-Za-z0-9_]+)\s*:\s*(equals|starts_with|contains)\s*:\s*(.*?)\)")
+_TOKEN = re.compile(
+    r"""\s*(?:
+        \(\s*(?P<field>[A-Za-z0-9_.]+)\s*:\s*(?P<operator>[A-Za-z_]+)\s*:
+            (?P<value>(?:\\.|[^()\\])*)\)
+      | (?P<open>\()
+      | (?P<close>\))
+      | (?P<joiner>and|or)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_OPERATORS = {
+    "equals": lambda actual, wanted: actual == wanted,
+    "starts_with": lambda actual, wanted: actual.startswith(wanted),
+    "contains": lambda actual, wanted: wanted in actual,
+}
+_SHAPE = "criteria look like (Field:equals:value)"
+
+
+def _tokens(text: str) -> list[tuple[str, Any]]:
+    tokens, position = [], 0
+    while text[position:].strip():
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ValueError(_SHAPE)
+        if match["field"]:
+            operator = match["operator"].lower()
+            if operator not in _OPERATORS:
+                raise ValueError(f"the operator {operator} is not supported in the sandbox")
+            value = re.sub(r"\\(.)", r"\1", match["value"]).strip()
+            tokens.append(("criterion", (match["field"], operator, value)))
+        elif match["joiner"]:
+            tokens.append(("joiner", match["joiner"].lower()))
+        else:
+            tokens.append(("open" if match["open"] else "close", None))
+        position = match.end()
+    return tokens
+
+
+def _comparable(value: Any) -> list[str]:
+    """The texts a criterion compares a field's value with: a lookup by name or id."""
+    if value is None:
+        return [""]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, dict):
+        return [str(value[k]).lower() for k in ("name", "id") if value.get(k) is not None]
+    return [str(value).lower()]
 
 
 def matches_criteria(data: dict, criteria: str) -> bool:
-    """``(Email:equals:a@b.co)``, combined with ``and`` / ``or`` (left to right)."""
-    text = criteria.strip()
-    if not text:
+    """``(Email:equals:a@b.co)``, combined with ``and`` / ``or`` and grouped by parentheses
+    (left to right within a group); ``\\`` escapes a parenthesis or comma in a value."""
+    tokens = _tokens(criteria)
+    if not tokens:
         return True
-    result: bool | None = None
-    joiner = "and"
     position = 0
-    for match in _CRITERION.finditer(text):
-        between = text[position : match.start()].lower()
-        if "or" in between.split():
-            joiner = "or"
-        elif "and" in between.split():
-            joiner = "and"
-        field, operator, value = match.groups()
-        actual = str(data.get(field) or "").lower()
-        wanted = value.strip().lower()
-        hit = {
-            "equals": actual == wanted,
-            "starts_with": actual.startswith(wanted),
-            "contains": wanted in actual,
-        }[operator]
-        result = hit if result is None else (result or hit if joiner == "or" else result and hit)
-        position = match.end()
-    if result is None:
-        raise ValueError("criteria look like (Field:equals:value)")
+
+    def group() -> bool:
+        nonlocal position
+        result = term()
+        while position < len(tokens) and tokens[position][0] == "joiner":
+            joiner = tokens[position][1]
+            position += 1
+            hit = term()
+            result = (result or hit) if joiner == "or" else (result and hit)
+        return result
+
+    def term() -> bool:
+        nonlocal position
+        if position >= len(tokens):
+            raise ValueError(_SHAPE)
+        kind, value = tokens[position]
+        position += 1
+        if kind == "criterion":
+            field, operator, wanted = value
+            return any(
+                _OPERATORS[operator](actual, wanted.lower())
+                for actual in _comparable(data.get(field))
+            )
+        if kind != "open":
+            raise ValueError(_SHAPE)
+        result = group()
+        if position >= len(tokens) or tokens[position][0] != "close":
+            raise ValueError(_SHAPE)
+        position += 1
+        return result
+
+    result = group()
+    if position != len(tokens):
+        raise ValueError(_SHAPE)
     return result
 
 
@@ -276,3 +339,24 @@ class SandboxStore:
             return _failure("INVALID_DATA", f"{field} {message}", {"api_name": field})
         except ValueError as error:
             return _failure("INVALID_QUERY", str(error))
+
+
+@transaction.atomic
+def reset_sandbox(topping) -> dict:
+    """Clear the sandbox: records, emulated collections' items and the sandbox's traces
+    (events and executions). Stubs, collections and settings stay."""
+    from sandbox.models import CollectionItem, EmulatedCollection
+    from workflows.models import Execution
+
+    counts = {
+        "records": SandboxRecord.objects.filter(topping=topping).delete()[0],
+        "items": CollectionItem.objects.filter(collection__topping=topping).delete()[0],
+        "executions": Execution.objects.filter(
+            topping=topping, environment=Environment.SANDBOX
+        ).delete()[0],
+        "events": Event.objects.filter(topping=topping, environment=Environment.SANDBOX).delete()[
+            0
+        ],
+    }
+    EmulatedCollection.objects.filter(topping=topping).update(next_id=1)
+    return counts

@@ -9,8 +9,8 @@ as stubs, so a provider is captured once and the developer then works offline.
 
 from __future__ import annotations
 
-import fnmatch
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -47,12 +47,16 @@ def _strip_query(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
+def _pattern(pattern: str) -> re.Pattern:
+    """Only ``*`` is a wildcard: ``?`` and ``[`` are ordinary characters of a URL."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+
+
 def stub_matches(stub: Stub, method: str, url: str) -> bool:
-    if stub.method not in ("ANY", "*", method.upper()):
+    if stub.method.upper() not in ("ANY", "*", method.upper()):
         return False
-    return fnmatch.fnmatchcase(url, stub.url_pattern) or fnmatch.fnmatchcase(
-        _strip_query(url), stub.url_pattern
-    )
+    pattern = _pattern(stub.url_pattern)
+    return bool(pattern.fullmatch(url) or pattern.fullmatch(_strip_query(url)))
 
 
 # ------------------------------------------------------------------------------ collections
@@ -61,7 +65,9 @@ def stub_matches(stub: Stub, method: str, url: str) -> bool:
 def collection_for(topping, url: str) -> tuple[EmulatedCollection, str] | None:
     """The collection whose prefix starts ``url``, and the rest of the path (the item id)."""
     bare = _strip_query(url).rstrip("/")
-    for collection in topping.collections.all():
+    # The longest prefix first: ".../contacts/archived" is not item "archived" of ".../contacts".
+    collections = sorted(topping.collections.all(), key=lambda c: -len(c.url_prefix.rstrip("/")))
+    for collection in collections:
         prefix = collection.url_prefix.rstrip("/")
         if bare == prefix:
             return collection, ""
@@ -70,6 +76,13 @@ def collection_for(topping, url: str) -> tuple[EmulatedCollection, str] | None:
             if "/" not in rest:
                 return collection, rest
     return None
+
+
+def _item_data(collection: EmulatedCollection, body: Any) -> dict:
+    """The item a request body carries, inside the item envelope when there is one."""
+    data = _body_map(body)
+    inner = data.get(collection.item_key) if collection.item_key else None
+    return dict(inner) if isinstance(inner, dict) else data
 
 
 def _item_payload(collection: EmulatedCollection, item: CollectionItem) -> dict:
@@ -100,12 +113,22 @@ def handle_collection(
             ]
             return _json(200, {collection.list_key: found})
         if method == "POST":
-            data = _body_map(request.get("body"))
-            data = data.get(collection.item_key, data) if collection.item_key else data
+            data = _item_data(collection, request.get("body"))
+            given = str(data.pop(collection.id_field, "") or "")
             with transaction.atomic():
-                EmulatedCollection.objects.filter(pk=collection.pk).update(next_id=F("next_id") + 1)
-                collection.refresh_from_db(fields=["next_id"])
-                new_id = str(data.pop(collection.id_field, "") or collection.next_id - 1)
+                if given:
+                    if items.filter(item_id=given).exists():
+                        return _json(409, {"message": f"item {given} already exists"})
+                    new_id = given
+                else:
+                    while True:  # skip ids that items created with their own id took
+                        EmulatedCollection.objects.filter(pk=collection.pk).update(
+                            next_id=F("next_id") + 1
+                        )
+                        collection.refresh_from_db(fields=["next_id"])
+                        new_id = str(collection.next_id - 1)
+                        if not items.filter(item_id=new_id).exists():
+                            break
                 item = CollectionItem.objects.create(
                     collection=collection, item_id=new_id, data=data
                 )
@@ -117,8 +140,7 @@ def handle_collection(
     if method == "GET":
         return _one(collection, 200, item)
     if method in ("PUT", "PATCH"):
-        data = _body_map(request.get("body"))
-        data = data.get(collection.item_key, data) if collection.item_key else data
+        data = _item_data(collection, request.get("body"))
         data.pop(collection.id_field, None)
         item.data = {**item.data, **data}  # PUT and PATCH both merge, as most APIs do
         item.save(update_fields=["data"])

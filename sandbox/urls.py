@@ -1,2 +1,4 @@
+from sandbox import urls_publish, urls_sandbox
+
 app_name = "sandbox"
-urlpatterns: list = []
+urlpatterns = urls_sandbox.urlpatterns + urls_publish.urlpatterns

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from console.access import get_topping_for_user
+from console.access import get_part_or_404, get_topping_for_user
 from workflows.models import Action, Execution, Function, Rule
 
 
 def get_function_for_user(user, namespace: str, pk: int) -> Function:
     topping = get_topping_for_user(user, namespace)
-    function = topping.functions.filter(pk=pk).first()
-    if function is None:
-        raise Http404("No such function.")
-    return function
+    return get_part_or_404(topping, "functions", "function", pk=pk)
 
 
 def get_rule_for_user(user, namespace: str, pk: int) -> Rule:
     topping = get_topping_for_user(user, namespace)
-    rule = topping.rules.filter(pk=pk).first()
-    if rule is None:
-        raise Http404("No such rule.")
-    return rule
+    return get_part_or_404(topping, "rules", "rule", pk=pk)
 
 
 def get_action_for_user(user, namespace: str, rule_pk: int, pk: int) -> Action:

@@ -21,7 +21,7 @@ OPERATIONS = ("create", "edit", "delete")
 MAX_BATCH = 500
 
 
-def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
+def error_response(status: int, code: str, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": code, "message": message, **extra}, status=status)
 
 
@@ -63,7 +63,7 @@ class ExecutionFilter(Schema):
     limit: int = 50
 
 
-def _own_topping(request: HttpRequest, namespace: str):
+def own_topping(request: HttpRequest, namespace: str):
     topping = request.api_topping
     return topping if topping.namespace == namespace else None
 
@@ -81,23 +81,23 @@ def post_event(request: HttpRequest, namespace: str):
     A batch is validated whole before anything is stored: one bad event refuses it all,
     with its ``index``.
     """
-    topping = _own_topping(request, namespace)
+    topping = own_topping(request, namespace)
     if topping is None:
-        return _error(404, "not_found", "No such topping.")
+        return error_response(404, "not_found", "No such topping.")
     limit = settings.WORKFLOW_MAX_EVENT_BYTES
     # The declared length first: reading a body beyond Django's own upload limit would
     # fail with a generic 400 before this check could answer 413.
     if _declared_length(request) > limit or len(request.body) > limit:
-        return _error(413, "too_large", f"The body is over {limit} bytes.")
+        return error_response(413, "too_large", f"The body is over {limit} bytes.")
     try:
-        payload = json.loads(request.body or b"null", parse_constant=_no_constants)
+        payload = json.loads(request.body or b"null", parse_constant=no_constants)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
-        return _error(400, "bad_json", "The body is not valid JSON.")
+        return error_response(400, "bad_json", "The body is not valid JSON.")
     modules: dict[str, schema.Module | None] = {}
     batch = isinstance(payload, dict) and set(payload) == {"events"}
     items = payload["events"] if batch else [payload]
     if batch and not (isinstance(items, list) and 1 <= len(items) <= MAX_BATCH):
-        return _error(400, "bad_request", f"events is a list of 1 to {MAX_BATCH} events.")
+        return error_response(400, "bad_request", f"events is a list of 1 to {MAX_BATCH} events.")
     for index, item in enumerate(items):
         problem = _validate(topping, item, modules)
         if problem is not None:
@@ -132,12 +132,12 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def _no_constants(name: str) -> Any:
+def no_constants(name: str) -> Any:
     # NaN and Infinity are not JSON (Python accepts them; PostgreSQL's jsonb does not).
     raise ValueError(f"{name} is not JSON")
 
 
-def _has_nul(value: Any) -> bool:
+def has_nul(value: Any) -> bool:
     """Whether a string anywhere in ``value`` holds U+0000, which jsonb cannot store."""
     stack = [value]
     while stack:
@@ -155,19 +155,19 @@ def _has_nul(value: Any) -> bool:
 
 def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
     if not isinstance(payload, dict):
-        return _error(400, "bad_request", "Send a JSON object.")
+        return error_response(400, "bad_request", "Send a JSON object.")
     unknown = set(payload) - {"module", "operation", "record", "previous"}
     if unknown:
-        return _error(400, "bad_request", f"Unknown keys: {', '.join(sorted(unknown))}.")
+        return error_response(400, "bad_request", f"Unknown keys: {', '.join(sorted(unknown))}.")
     name = payload.get("module")
     if isinstance(name, str) and name not in modules:
         modules[name] = schema.get_module(topping, name)
     module = modules.get(name) if isinstance(name, str) else None
     if module is None:
         known = ", ".join(schema.module_names())
-        return _error(422, "unknown_module", f"Unknown module. Known modules: {known}.")
+        return error_response(422, "unknown_module", f"Unknown module. Known modules: {known}.")
     if payload.get("operation") not in OPERATIONS:
-        return _error(422, "bad_operation", "operation is one of create, edit, delete.")
+        return error_response(422, "bad_operation", "operation is one of create, edit, delete.")
     for key in ("record", "previous"):
         value = payload.get(key)
         if value is None and key == "previous":
@@ -175,19 +175,19 @@ def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
         try:
             schema.validate_record(module, value, partial=True)
         except schema.RecordError as error:
-            return _error(
+            return error_response(
                 422,
                 "invalid_record",
                 f"The {key} does not fit {module.api_name}.",
                 fields=error.errors,
             )
-        nul = {k: "must not contain NUL characters" for k, v in value.items() if _has_nul(v)}
+        nul = {k: "must not contain NUL characters" for k, v in value.items() if has_nul(v)}
         if nul:
-            return _error(
+            return error_response(
                 422, "invalid_record", f"The {key} does not fit {module.api_name}.", fields=nul
             )
     if not str(payload["record"].get("ID") or "").strip():
-        return _error(
+        return error_response(
             422, "invalid_record", "The record needs its ID.", fields={"ID": "is required"}
         )
     return None
@@ -201,9 +201,9 @@ def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
 )
 def list_executions(request: HttpRequest, namespace: str, filters: Query[ExecutionFilter]):
     """The topping's most recent executions, newest first."""
-    topping = _own_topping(request, namespace)
+    topping = own_topping(request, namespace)
     if topping is None:
-        return _error(404, "not_found", "No such topping.")
+        return error_response(404, "not_found", "No such topping.")
     rows = Execution.objects.filter(topping=topping)
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -219,8 +219,8 @@ def list_executions(request: HttpRequest, namespace: str, filters: Query[Executi
     url_name="topping_execution",
 )
 def get_execution(request: HttpRequest, namespace: str, execution_id: int):
-    topping = _own_topping(request, namespace)
+    topping = own_topping(request, namespace)
     execution = Execution.objects.filter(topping=topping, pk=execution_id).first()
     if topping is None or execution is None:
-        return _error(404, "not_found", "No such execution.")
+        return error_response(404, "not_found", "No such execution.")
     return execution

@@ -191,7 +191,7 @@ def _dispatch(events: list[Event], known: dict) -> list[int]:
         if not events:
             return []
         modules: dict[tuple, schema.Module | None] = {}
-        rule_sets: dict[tuple, list[Rule]] = {}
+        rule_sets: dict[tuple, tuple[list[Rule], int | None]] = {}
         executions: list[Execution] = []
         for event in events:
             key = (event.topping_id, event.module)
@@ -200,13 +200,11 @@ def _dispatch(events: list[Event], known: dict) -> list[int]:
                 found = known.get(event.module)
                 modules[key] = found or schema.get_module(event.topping, event.module)
             if event.rule_id is not None or key not in rule_sets:
-                rules = rules_for(event)
-                if event.rule_id is not None:
-                    event_rules = rules
-                else:
-                    rule_sets[key] = event_rules = rules
+                event_rules = rules_for(event)
+                if event.rule_id is None:
+                    rule_sets[key] = (event_rules, event.version)
             else:
-                event_rules = rule_sets[key]
+                event_rules, event.version = rule_sets[key]  # the version the rules are of
             executions += _evaluate(event, modules[key], event_rules)
             event.dispatched_at = now
         dated = {e.rule for e in executions if e.rule.trigger == Rule.Trigger.DATE_FIELD}
@@ -228,10 +226,10 @@ def _dispatch(events: list[Event], known: dict) -> list[int]:
         created = Execution.objects.bulk_create(executions)
         if len(events) == 1:
             Event.objects.filter(pk=events[0].pk).update(
-                evaluation=events[0].evaluation, dispatched_at=now
+                evaluation=events[0].evaluation, dispatched_at=now, version=events[0].version
             )
         else:
-            Event.objects.bulk_update(events, ["evaluation", "dispatched_at"])
+            Event.objects.bulk_update(events, ["evaluation", "dispatched_at", "version"])
         now_ids = [e.pk for e in created if e.enqueued_at is not None]
         if now_ids:
             transaction.on_commit(lambda: tasks.enqueue(now_ids))

@@ -315,7 +315,8 @@ class Execution(models.Model):
     function = models.ForeignKey(
         Function, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
     )
-    kind = models.CharField(max_length=20)  # an Action.Kind, or "test" for Save & Execute
+    # An Action.Kind, "test" (Save & Execute) or "install" (a version's installation hook).
+    kind = models.CharField(max_length=20)
     label = models.CharField(max_length=200, blank=True)
     module = models.CharField(max_length=50, blank=True)
     record_id = models.CharField(max_length=64, blank=True)

@@ -33,6 +33,8 @@ from workflows.models import Action, Execution
 logger = logging.getLogger(__name__)
 
 RUNNABLE = (Execution.Status.QUEUED, Execution.Status.RETRYING)
+# Runs that are not a rule's action: their arguments are given, not mapped from a record.
+DIRECT_KINDS = ("test", "install")
 _PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\s*\}")
 MAX_STORED_TEXT = 64 * 1024
 
@@ -155,7 +157,7 @@ def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None
         "error": outcome.error,
         "log": [*execution.log, entry],
     }
-    if execution.kind != "test":
+    if execution.kind not in DIRECT_KINDS:
         values["arguments"] = _storable(execution.arguments)
     if status == Execution.Status.RETRYING:
         values.update(due_at=now + backoff(attempt), enqueued_at=None)
@@ -176,7 +178,7 @@ def _storable(value: Any) -> Any:
 
 
 def perform(execution: Execution) -> Outcome:
-    if execution.kind == Action.Kind.FUNCTION or execution.kind == "test":
+    if execution.kind == Action.Kind.FUNCTION or execution.kind in DIRECT_KINDS:
         return run_function(execution)
     if execution.kind == Action.Kind.WEBHOOK:
         return run_webhook(execution)
@@ -226,7 +228,7 @@ def run_function(execution: Execution) -> Outcome:
         script = functions.compile_function(function)
     except deluge.DelugeSyntaxError as error:
         return Outcome(False, error=error.to_dict())
-    if execution.kind == "test":
+    if execution.kind in DIRECT_KINDS:
         arguments = execution.arguments
     else:
         try:
@@ -332,17 +334,21 @@ def run_field_update(execution: Execution) -> Outcome:
     return Outcome(True, return_value=answer, calls=host.calls)
 
 
-def execute_now(function, arguments: dict, *, user, environment: str = "sandbox") -> Execution:
-    """Save & Execute: run a function at once with test arguments, stored like any run."""
+def execute_now(
+    function, arguments: dict, *, user, environment: str = "sandbox", kind: str = "test"
+) -> Execution:
+    """Run a function at once with the given arguments, stored like any run: Save & Execute
+    (kind "test") or a published version's installation hook (kind "install")."""
     now = timezone.now()
+    label = {"test": "Save & Execute", "install": "On installation"}[kind]
     execution = Execution.objects.create(
         topping=function.topping,
         environment=environment,
         function=function,
-        kind="test",
-        label=f"Save & Execute: {function.name}"[:200],
+        kind=kind,
+        label=f"{label}: {function.name}"[:200],
         user=user,
-        idempotency_key=f"test:{function.pk}:{now.timestamp()}:{user.pk if user else 0}",
+        idempotency_key=f"{kind}:{function.pk}:{now.timestamp()}:{user.pk if user else 0}",
         max_attempts=1,
         due_at=now,
         arguments=_storable(arguments),

@@ -1,0 +1,233 @@
+"""``/api/v1/toppings/<namespace>/...``: installation, versions, and the sandbox's records.
+
+Authenticated with a topping API key, like the event ingress. Record changes made here are
+sandbox changes: they fire the draft rules exactly as the sandbox pages do.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from connections.api import ToppingKey
+from sandbox import publishing, store
+from sandbox.models import SandboxRecord
+from workflows import schema
+from workflows.api import error_response, has_nul, no_constants, own_topping
+from workflows.records import RecordCall
+
+router = Router(tags=["sandbox"])
+
+
+class ExecutionRef(Schema):
+    id: int
+    status: str
+
+
+class InstallOut(Schema):
+    version: int
+    installed: bool  # this call installed the version
+    already_installed: bool
+    execution: ExecutionRef | None
+
+
+class VersionOut(Schema):
+    number: int
+    notes: str
+    author: str | None
+    created_at: datetime
+    current: bool
+    installed_at: datetime | None
+    snapshot: dict[str, Any]
+
+    @staticmethod
+    def resolve_author(version) -> str | None:
+        return version.author.email if version.author else None
+
+
+class RecordPage(Schema):
+    page: int = Field(1, ge=1)
+    per_page: int = Field(50, ge=1, le=200)
+    search: str = ""
+
+
+def _not_found(what: str = "topping") -> JsonResponse:
+    return error_response(404, "not_found", f"No such {what}.")
+
+
+@router.post(
+    "/toppings/{namespace}/install",
+    auth=ToppingKey(),
+    response={200: InstallOut},
+    url_name="topping_install",
+)
+def install(request: HttpRequest, namespace: str):
+    """The host installed the topping: run the current version's "On installation" function,
+    once per version. Calling again for the same version reports ``already_installed``."""
+    topping = own_topping(request, namespace)
+    if topping is None:
+        return _not_found()
+    try:
+        version, execution, already = publishing.install(topping)
+    except ValidationError:
+        return error_response(
+            409, "not_published", "Nothing is published yet: publish a version first."
+        )
+    return {
+        "version": version.number,
+        "installed": not already,
+        "already_installed": already,
+        "execution": execution,
+    }
+
+
+@router.get(
+    "/toppings/{namespace}/versions",
+    auth=ToppingKey(),
+    response=list[VersionOut],
+    url_name="topping_versions",
+)
+def list_versions(request: HttpRequest, namespace: str):
+    """Published versions, newest first."""
+    topping = own_topping(request, namespace)
+    if topping is None:
+        return _not_found()
+    return list(topping.versions.select_related("author"))
+
+
+# ------------------------------------------------------------------------------ records
+
+
+def _module(request: HttpRequest, namespace: str, name: str):
+    """(topping, module) or an error response in place of the module."""
+    topping = own_topping(request, namespace)
+    if topping is None:
+        return None, _not_found()
+    module = schema.get_module(topping, name)
+    if module is None:
+        known = ", ".join(schema.module_names())
+        return topping, error_response(
+            404, "unknown_module", f"No module {name}. Known modules: {known}."
+        )
+    return topping, module
+
+
+def _body(request: HttpRequest) -> dict | JsonResponse:
+    try:
+        data = json.loads(request.body or b"null", parse_constant=no_constants)
+    except (ValueError, RecursionError):
+        return error_response(400, "bad_json", "The body is not valid JSON.")
+    if not isinstance(data, dict):
+        return error_response(400, "bad_request", "Send the record as a JSON object.")
+    nul = {k: "must not contain NUL characters" for k, v in data.items() if has_nul(v)}
+    if nul:
+        return error_response(422, "invalid_record", "The record has invalid fields.", fields=nul)
+    return data
+
+
+def _invalid(error: schema.RecordError) -> JsonResponse:
+    return error_response(
+        422, "invalid_record", "The record has invalid fields.", fields=error.errors
+    )
+
+
+def _record(topping, module: schema.Module, record_id: str) -> SandboxRecord | None:
+    return SandboxRecord.objects.filter(
+        topping=topping, module=module.api_name, record_id=record_id
+    ).first()
+
+
+@router.get(
+    "/toppings/{namespace}/sandbox/{module}/records",
+    auth=ToppingKey(),
+    response=dict[str, Any],
+    url_name="sandbox_records",
+)
+def list_records(request: HttpRequest, namespace: str, module: str, query: Query[RecordPage]):
+    """A page of the module's sandbox records, oldest first, as the host's REST API pages
+    them; ``search`` matches any text field."""
+    topping, found = _module(request, namespace, module)
+    if isinstance(found, JsonResponse):
+        return found
+    text = query.search.strip()
+    call = RecordCall(
+        app="sandbox",
+        op="search" if text else "list",
+        module=found.api_name,
+        search={"word": text} if text else {},
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return store.SandboxStore(topping).perform(call)
+
+
+@router.post(
+    "/toppings/{namespace}/sandbox/{module}/records",
+    auth=ToppingKey(),
+    response={201: dict[str, Any]},
+)
+def create_record(request: HttpRequest, namespace: str, module: str):
+    topping, found = _module(request, namespace, module)
+    if isinstance(found, JsonResponse):
+        return found
+    data = _body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        record = store.create_record(topping, found.api_name, data)
+    except schema.RecordError as error:
+        return _invalid(error)
+    return Status(201, store.as_api(record))
+
+
+@router.get(
+    "/toppings/{namespace}/sandbox/{module}/records/{record_id}",
+    auth=ToppingKey(),
+    response=dict[str, Any],
+    url_name="sandbox_record",
+)
+def get_record(request: HttpRequest, namespace: str, module: str, record_id: str):
+    topping, found = _module(request, namespace, module)
+    if isinstance(found, JsonResponse):
+        return found
+    record = _record(topping, found, record_id)
+    return store.as_api(record) if record else _not_found("record")
+
+
+@router.put(
+    "/toppings/{namespace}/sandbox/{module}/records/{record_id}",
+    auth=ToppingKey(),
+    response=dict[str, Any],
+)
+def update_record(request: HttpRequest, namespace: str, module: str, record_id: str):
+    """Change the fields given; the others keep their values."""
+    topping, found = _module(request, namespace, module)
+    if isinstance(found, JsonResponse):
+        return found
+    data = _body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    try:
+        record = store.update_record(topping, found.api_name, record_id, data)
+    except schema.RecordError as error:
+        return _invalid(error)
+    return store.as_api(record) if record else _not_found("record")
+
+
+@router.delete(
+    "/toppings/{namespace}/sandbox/{module}/records/{record_id}",
+    auth=ToppingKey(),
+    response={204: None},
+)
+def delete_record(request: HttpRequest, namespace: str, module: str, record_id: str):
+    topping, found = _module(request, namespace, module)
+    if isinstance(found, JsonResponse):
+        return found
+    if not store.delete_record(topping, found.api_name, record_id):
+        return _not_found("record")
+    return HttpResponse(status=204)
