@@ -11,7 +11,10 @@ Everything it creates is deleted afterwards.
 from __future__ import annotations
 
 import json
+import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -79,6 +82,33 @@ def _teardown() -> None:
     User.objects.filter(username="bench-workflows").delete()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_web() -> tuple[subprocess.Popen, int]:
+    """A separate single-threaded web process, as one worker of a WSGI server would be."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(cluster.MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload",
+         "--nothreading", "--skip-checks"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    return process, port
+
+
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise CommandError(f"the web process on port {port} did not start")
+
+
 class Command(BaseCommand):
     help = "Events per second and latency from host event to finished execution."
 
@@ -89,6 +119,12 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=4, help="threads posting events")
         parser.add_argument(
             "--batch", type=int, default=1, help="events per request (1: one event a request)"
+        )
+        parser.add_argument(
+            "--web",
+            type=int,
+            default=0,
+            help="serve the API from N separate web processes (0: a thread pool in this one)",
         )
         parser.add_argument("--timeout", type=float, default=600.0)
 
@@ -102,6 +138,8 @@ class Command(BaseCommand):
             "127.0.0.1", 0, get_wsgi_application(), _PooledWSGIServer, _QuietHandler
         )
         _serve(ingress)
+        web = [_start_web() for _ in range(options["web"])]
+        ports = [port for _, port in web] or [ingress.server_port]
         topping, raw_key = self._setup(f"http://127.0.0.1:{api.server_port}")
         env = {
             "CONSOLE_OUTBOUND_ALLOWLIST": "127.0.0.1",
@@ -111,13 +149,13 @@ class Command(BaseCommand):
         processes = [cluster.start(env) for _ in range(clusters)]
         try:
             time.sleep(3)  # clusters start their workers
-            posted, started = self._post(
-                ingress.server_port, topping, raw_key, events, clients, max(1, batch)
-            )
+            for port in ports:
+                _wait_for_port(port)
+            posted, started = self._post(ports, topping, raw_key, events, clients, max(1, batch))
             finished = self._wait(topping, events, options["timeout"])
             self._report(topping, events, clusters, workers, posted, started, finished)
         finally:
-            for process in processes:
+            for process in processes + [process for process, _ in web]:
                 cluster.stop(process)
             api.shutdown()
             ingress.shutdown()
@@ -153,8 +191,8 @@ class Command(BaseCommand):
         _, raw = create_api_key(topping, name="bench", user=user)
         return topping, raw
 
-    def _post(self, port, topping, raw_key: str, events: int, clients: int, batch: int):
-        url = f"http://127.0.0.1:{port}/api/v1/toppings/{topping.namespace}/events"
+    def _post(self, ports, topping, raw_key: str, events: int, clients: int, batch: int):
+        path = f"/api/v1/toppings/{topping.namespace}/events"
         local = threading.local()
 
         def event(i: int) -> dict:
@@ -169,6 +207,8 @@ class Command(BaseCommand):
                 session.headers["Authorization"] = f"Bearer {raw_key}"
             numbers = range(first, min(first + batch, events))
             payload = event(first) if batch == 1 else {"events": [event(i) for i in numbers]}
+            port = ports[(first // batch) % len(ports)]
+            url = f"http://127.0.0.1:{port}{path}"
             response = session.post(url, data=json.dumps(payload), timeout=60)
             if response.status_code != 202:
                 raise CommandError(f"event {first}: {response.status_code} {response.text[:200]}")
