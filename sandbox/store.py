@@ -233,14 +233,19 @@ def matches_criteria(data: dict, criteria: str) -> bool:
 SEARCH_FIELDS = {"email": ("Email", "Secondary_Email"), "phone": ("Phone", "Mobile")}
 
 
+def has_word(data: dict, word: str) -> bool:
+    """Whether any text value of a record holds ``word`` (case-insensitive)."""
+    word = word.lower()
+    return any(word in v.lower() for v in data.values() if isinstance(v, str))
+
+
 def search(topping, module: str, call: RecordCall) -> list[SandboxRecord]:
     rows = SandboxRecord.objects.filter(topping=topping, module=module).order_by("pk")
     found = []
     for row in rows:
         data = row.data
         if "word" in call.search:
-            word = call.search["word"].lower()
-            hit = any(word in str(v).lower() for v in data.values() if isinstance(v, str))
+            hit = has_word(data, call.search["word"])
         elif call.search:
             key, value = next(iter(call.search.items()))
             hit = any(str(data.get(f) or "").lower() == value.lower() for f in SEARCH_FIELDS[key])

@@ -57,12 +57,8 @@ def _sandbox_event(topping: Topping, event_id: str | int | None) -> Event | None
 
 def _matching(records, text: str) -> list[SandboxRecord]:
     """Records with ``text`` in any of their text values (case-insensitive)."""
-    word = text.strip().lower()
-    if not word:
-        return list(records)
-    return [
-        r for r in records if any(isinstance(v, str) and word in v.lower() for v in r.data.values())
-    ]
+    word = text.strip()
+    return [r for r in records if store.has_word(r.data, word)] if word else list(records)
 
 
 LIST_TYPES = ("email", "phone", "picklist", "decimal", "number", "url", "date")

@@ -32,12 +32,17 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start(env: dict[str, str] | None = None, log: Path | None = None) -> subprocess.Popen:
+def start(
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    command: tuple[str, ...] = ("qcluster",),
+) -> subprocess.Popen:
+    """``manage.py <command>`` (a cluster by default) on this process's database."""
     environ = {**os.environ, "DATABASE_URL": database_url(), **(env or {})}
     environ.pop("PYTEST_XDIST_WORKER", None)
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, str(MANAGE), "qcluster"],
+        [sys.executable, str(MANAGE), *command],
         env=environ,
         stdout=output,
         stderr=subprocess.STDOUT,

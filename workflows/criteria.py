@@ -154,7 +154,7 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if isinstance(value, dict):  # a lookup: compare by name, then by id
         value = value.get("name", value.get("id", ""))
     if isinstance(value, bool):
@@ -178,7 +178,7 @@ def condition_holds(field: dict, condition: dict, record: dict) -> bool:
     expected = condition.get("value", "")
     kind = field["type"]
     if kind == "tag":
-        tags = [_text(t).lower() for t in (actual or [])]
+        tags = [as_text(t).lower() for t in (actual or [])]
         found = str(expected).lower() in tags
         return found if operator == "contains" else not found
     if kind == "boolean":
@@ -212,10 +212,10 @@ def condition_holds(field: dict, condition: dict, record: dict) -> bool:
             "after": left > right,
         }[operator]
     if kind in ("lookup", "owner", "id") and isinstance(actual, dict):
-        candidates = {_text(actual.get("id")).lower(), _text(actual.get("name")).lower()}
+        candidates = {as_text(actual.get("id")).lower(), as_text(actual.get("name")).lower()}
         hit = str(expected).lower() in candidates
         return hit if operator == "is" else not hit
-    left, right = _text(actual).lower(), _text(expected).lower()
+    left, right = as_text(actual).lower(), as_text(expected).lower()
     return {
         "is": left == right,
         "is_not": left != right,

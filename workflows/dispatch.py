@@ -102,7 +102,7 @@ def _changed(rule: Rule, record: dict, previous: dict | None) -> tuple[bool, str
         name, target = entry.get("field", ""), entry.get("to")
         if record.get(name) == previous.get(name):
             continue
-        if target in (None, "") or criteria._text(record.get(name)) == str(target):
+        if target in (None, "") or criteria.as_text(record.get(name)) == str(target):
             return True, f"{name} changed" + (f" to {target}" if target not in (None, "") else "")
     fields = ", ".join(e.get("field", "") for e in rule.trigger_fields)
     return False, f"none of {fields} changed as required"

@@ -48,7 +48,13 @@ def test_header_params_are_exposed_and_coerced_from_text():
 
 
 def test_compiled_scripts_are_cached_by_source():
-    assert compile_script("x = 1;") is compile_script("x = 1;")
+    source = "cached_once = 1;"
+    first = compile_script(source)
+    hits = compile_script.cache_info().hits
+    again = compile_script(source)
+    assert compile_script.cache_info().hits == hits + 1
+    assert again is first
+    assert compile_script("cached_once = 2;") is not first
 
 
 def test_python_exception_in_builtin_becomes_runtime_error_at_call():

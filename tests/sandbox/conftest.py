@@ -6,6 +6,8 @@ import pytest
 
 from connections.models import Service
 from connections.services import manage
+from sandbox.models import SandboxSettings
+from tests.sandbox.scripting import settings_for
 from tests.workflows.conftest import (  # noqa: F401  (fixtures)
     CANARY,
     api_connection,
@@ -16,6 +18,8 @@ from tests.workflows.conftest import (  # noqa: F401  (fixtures)
     make_function,
     make_rule,
     make_service,
+    other_topping,
+    raw_key,
 )
 
 BOOKS = "https://www.zohoapis.com/books/v3"
@@ -33,3 +37,9 @@ def catalog_connection(topping, owner):
         )  # fmt: skip
 
     return make
+
+
+@pytest.fixture
+def failing(topping):
+    """The topping's sandbox refuses calls no stub answers."""
+    return settings_for(topping, unmatched=SandboxSettings.Unmatched.FAIL)

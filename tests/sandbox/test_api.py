@@ -9,14 +9,13 @@ import pytest
 from console.apikeys import create_api_key
 from sandbox import publishing, store
 from sandbox.models import SandboxRecord
-from tests.workflows.test_api import other_topping, raw_key  # noqa: F401  (fixtures)
 from workflows.models import Action, Event, Execution, Rule
 
 ADA = {"First_Name": "Ada", "Last_Name": "Lovelace", "Email": "ada@example.com"}
 
 
 @pytest.fixture
-def api(client, raw_key, django_capture_on_commit_callbacks):  # noqa: F811
+def api(client, raw_key, django_capture_on_commit_callbacks):
     """Call the API with the topping's key (``key=`` another, or None for none)."""
 
     def call(method: str, path: str, body=None, *, key=raw_key, raw: bytes | None = None):
@@ -213,7 +212,7 @@ def test_every_call_needs_a_key(api, topping, ada):
     assert SandboxRecord.objects.count() == 1 and not Event.objects.exists()
 
 
-def test_another_toppings_key_gets_404_everywhere(api, topping, ada, other_topping):  # noqa: F811
+def test_another_toppings_key_gets_404_everywhere(api, topping, ada, other_topping):
     _, other_key = create_api_key(other_topping, name="theirs", user=None)
     for method, path, body in every_call(topping, ada.record_id):
         response = api(method, path, body, key=other_key)

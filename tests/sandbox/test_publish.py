@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from sandbox import publishing, store
 from sandbox.models import SandboxSettings, Version
-from tests.workflows.test_api import other_topping, raw_key  # noqa: F401  (fixtures)
 from workflows.functions import save_function
 from workflows.models import Action, Event, Execution, Function, Rule
 
@@ -42,7 +41,7 @@ def info_of(event_id: int) -> list[str]:
 
 
 @pytest.fixture
-def production_event(client, raw_key, topping, drain, django_capture_on_commit_callbacks):  # noqa: F811
+def production_event(client, raw_key, topping, drain, django_capture_on_commit_callbacks):
     """Post a new contact as the host would; return the info lines its runs wrote."""
 
     def post() -> list[str]:
@@ -197,7 +196,7 @@ def test_production_events_record_the_version_they_ran(
     owner,
     topping,
     greeter,
-    raw_key,  # noqa: F811
+    raw_key,
     django_capture_on_commit_callbacks,
 ):
     publishing.publish(topping, notes=NOTES, user=owner)
@@ -244,7 +243,7 @@ def test_republishing_a_version_of_another_topping_is_404(
     owner,
     topping,
     greeter,
-    other_topping,  # noqa: F811
+    other_topping,
 ):
 
     publishing.publish(topping, notes=NOTES, user=owner)
@@ -275,7 +274,7 @@ def test_install_runs_the_hook_once_per_version(
     topping,
     greeter,
     installer,
-    raw_key,  # noqa: F811
+    raw_key,
 ):
 
     assert install(client, topping, raw_key).status_code == 409
@@ -311,7 +310,7 @@ def test_the_versions_page_shows_installation(
     topping,
     greeter,
     installer,
-    raw_key,  # noqa: F811
+    raw_key,
 ):
 
     publishing.publish(topping, notes=NOTES, user=owner)

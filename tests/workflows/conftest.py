@@ -3,10 +3,14 @@ and ``drain`` to run every due execution in this process (no cluster needed)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from connections.models import AuthType
 from connections.services import manage
+from console import services
+from console.apikeys import create_api_key
 from tests.connections.fixtures import (  # noqa: F401  (fixtures)
     CANARY,
     echo_server,
@@ -69,3 +73,45 @@ def drain(django_capture_on_commit_callbacks):
         return done
 
     return run
+
+
+# --- the events API: a topping key and a client that uses it ---------------------------
+
+
+@pytest.fixture
+def raw_key(topping, owner):
+    _, raw = create_api_key(topping, name="host", user=owner)
+    return raw
+
+
+@pytest.fixture
+def other_topping(make_user):
+    return services.create_topping(name="Someone Else", user=make_user("else@example.com"))
+
+
+@pytest.fixture
+def api(client, raw_key):
+    """Call the API with the topping's key (or ``key=`` another, or None for none)."""
+
+    def call(method: str, path: str, body=None, *, key=raw_key, raw: bytes | None = None, **extra):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key is not None else {}
+        if method == "get":
+            return client.get(path, body or {}, **headers, **extra)
+        data = raw if raw is not None else json.dumps(body)
+        return client.post(path, data, content_type="application/json", **headers, **extra)
+
+    return call
+
+
+@pytest.fixture
+def events_url(topping):
+    return f"/api/v1/toppings/{topping.namespace}/events"
+
+
+@pytest.fixture
+def post_event(api, events_url, django_capture_on_commit_callbacks):
+    def post(body=None, **options):
+        with django_capture_on_commit_callbacks(execute=True):
+            return api("post", events_url, body, **options)
+
+    return post

@@ -14,7 +14,6 @@ import json
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -91,12 +90,8 @@ def _free_port() -> int:
 def _start_web() -> tuple[subprocess.Popen, int]:
     """A separate single-threaded web process, as one worker of a WSGI server would be."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(cluster.MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload",
-         "--nothreading", "--skip-checks"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    return process, port
+    command = ("runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading", "--skip-checks")
+    return cluster.start(command=command), port
 
 
 def _wait_for_port(port: int, timeout: float = 30.0) -> None:
