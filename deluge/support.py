@@ -28,6 +28,7 @@ class Context:
         "functions",
         "host",
         "info_lines",
+        "info_room",
         "int_max",
         "int_min",
         "limits",
@@ -49,6 +50,7 @@ class Context:
         self.n = 0
         self.depth = 0
         self.info_lines: list[str] = []
+        self.info_room = limits.max_info_chars  # characters of info output left
         bits = limits.max_int_bits - 1
         self.int_min = -(1 << bits)
         self.int_max = (1 << bits) - 1
@@ -99,9 +101,27 @@ def creator(what: str):
 
 
 def info(ctx: Context, value) -> None:
+    """One ``info`` line. Output past ``max_info_chars`` is dropped, the run goes on, and
+    one marker line says where it was cut; the lines before it are kept whole."""
+    if ctx.info_room <= 0:
+        return
     text = to_text(value)
+    if len(text) > ctx.info_room:
+        text = text[: ctx.info_room]
+        ctx.info_room = 0
+        ctx.info_lines.append(text)
+        ctx.host.info(text)
+        marker = truncated_marker(ctx.limits.max_info_chars)
+        ctx.info_lines.append(marker)
+        ctx.host.info(marker)
+        return
+    ctx.info_room -= len(text)
     ctx.info_lines.append(text)
     ctx.host.info(text)
+
+
+def truncated_marker(limit: int) -> str:
+    return f"… output truncated at {limit:,} characters (max_info_chars)"
 
 
 def iterate(value):

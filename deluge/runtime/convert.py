@@ -101,7 +101,7 @@ def _to_moment(ctx, name: str, v, fmt, tz) -> tuple[dt.date | dt.datetime, bool]
         return value, type(value) is dt.datetime
     pattern = args.text(name, 1, fmt)
     source = zone(args.text(name, 2, tz)) if tz is not None else None
-    moment, has_time = parse_date(v, pattern, run_zone(ctx))
+    moment, has_time = parse_date(v, pattern, run_zone(ctx), ctx=ctx, name=name)
     if source is not None:
         moment = shift_zone(moment, source, run_zone(ctx))
     return moment, has_time

@@ -7,7 +7,10 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
+
 from deluge.errors import DelugeRuntimeError
+from deluge.runtime.patterns import run_pattern
 from deluge.runtime.values import DAY_ABBR, DAY_NAMES, MONTH_ABBR, MONTH_NAMES
 
 _LETTERS = "GyYMLwWDdFEuaHkKhmsSzZX"
@@ -181,7 +184,9 @@ def _field_regex(letter: str, n: int) -> str:
     return r"(\d{1,2})" if n <= 2 else rf"(\d{{{n}}})"
 
 
-def parse_date(text: str, pattern: str, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, bool]:
+def parse_date(
+    text: str, pattern: str, tz: dt.tzinfo | None = None, *, ctx=None, name: str = "toDate"
+) -> tuple[dt.datetime, bool]:
     """Parse ``text`` with a SimpleDateFormat pattern. Like Java's ``DateFormat.parse``, text
     after the pattern is ignored. Returns (naive datetime in ``tz``, whether a time field was
     present). Raises ``DelugeRuntimeError`` when the text does not match."""
@@ -193,7 +198,10 @@ def parse_date(text: str, pattern: str, tz: dt.tzinfo | None = None) -> tuple[dt
         else:
             parts.append(_field_regex(*token))
             fields.append(token)
-    m = re.match(r"\s*" + "".join(parts), text)
+    # A format's fields can backtrack against each other ("d d d ..."): bounded like a
+    # script's own pattern when a run is given.
+    compiled = regex.compile(r"\s*" + "".join(parts))
+    m = compiled.match(text) if ctx is None else run_pattern(ctx, name, compiled.match, text)
     if m is None:
         raise DelugeRuntimeError(f"Unparseable date '{text}' for format '{pattern}'")
     values = dict(year=1970, month=1, day=1, hour=0, minute=0, second=0, micro=0)

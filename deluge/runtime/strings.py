@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime import args
+from deluge.runtime.patterns import compile_java, run_pattern
 from deluge.runtime.registry import method
 from deluge.runtime.values import check_text, to_text
 
@@ -133,22 +136,7 @@ def right(ctx, s, count):
     return s[len(s) - n :] if n else ""
 
 
-# --- regular expressions (Java syntax, run with Python's re) -------------------------------
-
-# Python 3.11 has possessive quantifiers and atomic groups; these Java forms it lacks.
-_JAVA_ONLY = re.compile(r"\\[pP]\{|\\G|\\Q")
-
-
-def compile_java(name: str, pattern: str, flags: int = 0) -> re.Pattern:
-    """Compile a Java regular expression; the common subset means the same in Python."""
-    pattern = pattern.replace("(?<", "(?P<") if "(?<" in pattern else pattern
-    pattern = pattern.replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")
-    if _JAVA_ONLY.search(pattern):
-        raise DelugeRuntimeError(f"Unsupported regular expression syntax in '{name}': {pattern}")
-    try:
-        return re.compile(pattern, flags)
-    except (re.error, OverflowError, RecursionError) as exc:
-        raise DelugeRuntimeError(f"Invalid regular expression in '{name}': {exc}") from exc
+# --- regular expressions (Java syntax; deluge/runtime/patterns.py bounds them in time) ------
 
 
 def java_replacement(replacement: str) -> str:
@@ -182,8 +170,8 @@ def _replace(ctx, name, s, search, replacement, literal, count, flags):
     else:
         pattern = compile_java(name, find, flags)
         try:
-            result = pattern.sub(java_replacement(repl), s, count=count)
-        except (re.error, IndexError) as exc:
+            result = run_pattern(ctx, name, pattern.sub, java_replacement(repl), s, count=count)
+        except (regex.error, IndexError) as exc:
             raise DelugeRuntimeError(f"Invalid replacement in '{name}': {exc}") from exc
     return check_text(ctx, result)
 
@@ -200,18 +188,18 @@ def replace_first(ctx, s, search, replacement, literal=None):
 
 @method("replaceAllIgnoreCase", S, min_args=2, max_args=3, group=G)
 def replace_all_ignore_case(ctx, s, search, replacement, literal=None):
-    return _replace(ctx, "replaceAllIgnoreCase", s, search, replacement, literal, 0, re.I)
+    return _replace(ctx, "replaceAllIgnoreCase", s, search, replacement, literal, 0, regex.I)
 
 
 @method("replaceFirstIgnoreCase", S, min_args=2, max_args=3, group=G)
 def replace_first_ignore_case(ctx, s, search, replacement, literal=None):
-    return _replace(ctx, "replaceFirstIgnoreCase", s, search, replacement, literal, 1, re.I)
+    return _replace(ctx, "replaceFirstIgnoreCase", s, search, replacement, literal, 1, regex.I)
 
 
 @method("matches", S, min_args=1, group=G)
 def matches(ctx, s, pattern):
-    regex = compile_java("matches", args.text("matches", 1, pattern))
-    return regex.fullmatch(s) is not None
+    compiled = compile_java("matches", args.text("matches", 1, pattern))
+    return run_pattern(ctx, "matches", compiled.fullmatch, s) is not None
 
 
 @method("remove", S, min_args=1, group=G)

@@ -7,8 +7,13 @@ from deluge.limits import Limits
 from deluge.runtime.registry import lookup_function, lookup_method
 from deluge.runtime.values import type_key
 
-CTX = types.SimpleNamespace(limits=Limits(), host=types.SimpleNamespace(timezone="UTC"))
-SMALL = types.SimpleNamespace(limits=Limits(max_string_length=20), host=CTX.host)
+# deadline: a real run's Context always has one; these calls run unbounded.
+CTX = types.SimpleNamespace(
+    limits=Limits(), host=types.SimpleNamespace(timezone="UTC"), deadline=float("inf")
+)
+SMALL = types.SimpleNamespace(
+    limits=Limits(max_string_length=20), host=CTX.host, deadline=float("inf")
+)
 
 
 def m(name, receiver, *a, ctx=CTX):

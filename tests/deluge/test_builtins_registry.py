@@ -18,6 +18,7 @@ DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "deluge-builtins.md
 CTX = types.SimpleNamespace(
     limits=Limits(max_string_length=10_000, max_collection_size=1_000),
     host=types.SimpleNamespace(timezone="Asia/Kolkata"),
+    deadline=float("inf"),
 )
 
 
