@@ -81,11 +81,16 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     p_run.add_argument("--http-fixtures", metavar="FILE")
     p_bench = sub.add_parser("bench", help="engine against hand-written Python")
     p_bench.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p_bench.add_argument("--regex", action="store_true", help="regular-expression engines")
     ns = parser.parse_args(argv)
     if ns.command == "check":
         return cmd_check(ns.files, out)
     if ns.command == "run":
         return cmd_run(ns.file, ns.arg, ns.http_fixtures, out, err)
+    if ns.regex:
+        from .bench_regex import main as regex_main
+
+        return regex_main(quick=ns.quick, out=out)
     from .bench import main as bench_main
 
     return bench_main(quick=ns.quick, out=out)

@@ -60,3 +60,15 @@ def test_module_entry_point_runs(tmp_path):
         [sys.executable, "-m", "deluge", "run", str(f)], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "2"
+
+
+def test_bench_regex_reports_each_engine_and_the_bounded_runaway():
+    import io
+
+    from deluge.cli import main
+
+    out = io.StringIO()
+    assert main(["bench", "--regex", "--quick"], out=out) == 0
+    text = out.getvalue()
+    assert "re (old)" in text and "regex + timeout" in text
+    assert "runaway (a|aa)+$ on regex: stopped by timeout" in text
