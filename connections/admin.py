@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 
 from connections.models import Connection, Credential, Service
 from connections.services import manage, tokens
@@ -22,6 +22,14 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="OAuth client set")
     def has_client(self, obj: Service) -> bool:
         return bool(obj.client_id)
+
+    @transaction.atomic
+    def save_model(self, request, obj: Service, form, change: bool) -> None:
+        # An operator re-pointing a service resets its connections, as in the console.
+        changed = manage.destination_changes(obj) if change else []
+        super().save_model(request, obj, form, change)
+        if changed:
+            manage.reset_connections(obj, user=request.user, fields=changed)
 
 
 class CredentialInline(admin.TabularInline):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from connections.models import AuthType, Connection, GrantType, Service
+from connections.services import urlparams
 from connections.services.naming import is_valid_link_name
 
 
@@ -49,7 +51,13 @@ class ConnectionForm(forms.Form):
         else:
             del self.fields["scopes"]
         for param in service.url_param_list():
-            self.fields[f"url_{param.name}"] = forms.CharField(label=param.label, required=False)
+            self.fields[f"url_{param.name}"] = forms.CharField(
+                label=param.label,
+                required=False,
+                help_text="Leave empty: the provider sends it when you connect."
+                if param in urlparams.callback_params(service)
+                else "",
+            )
         if service.is_oauth() and not service.client_id:
             self.fields["client_id"] = forms.CharField(
                 label="Client ID", help_text="From the app you registered with the provider."
@@ -64,11 +72,21 @@ class ConnectionForm(forms.Form):
             )
         return value
 
-    def url_values(self) -> dict[str, str]:
-        return {
-            p.name: self.cleaned_data.get(f"url_{p.name}", "").strip()
-            for p in self.service.url_param_list()
+    def clean(self):
+        data = super().clean()
+        typed = {
+            p.name: data.get(f"url_{p.name}", "").strip() for p in self.service.url_param_list()
         }
+        try:
+            self._url_values = urlparams.clean_values(self.service, typed)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
+    def url_values(self) -> dict[str, str]:
+        """The URL parameter values, checked against their patterns and declared hosts."""
+        return dict(self._url_values)
 
 
 class EditConnectionForm(forms.Form):
@@ -102,6 +120,20 @@ class CredentialValuesForm(forms.Form):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# The form fields behind manage.DESTINATION_FIELDS (where credentials may be sent).
+DESTINATION_FORM_FIELDS = (
+    "auth_type",
+    "authorize_url",
+    "token_url",
+    "refresh_url",
+    "revoke_url",
+    "request_token_url",
+    "param_type",
+    "api_base_url",
+    "allowed_hosts_text",
+)
 
 
 class CustomServiceForm(forms.ModelForm):
@@ -159,13 +191,17 @@ class CustomServiceForm(forms.ModelForm):
         ]
         formfield_callback = https_formfield
 
-    def __init__(self, *args, topping, **kwargs) -> None:
+    def __init__(self, *args, topping, can_change_destinations: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.topping = topping
         self.fields["grant_type"].required = False
         service = self.instance
         if service.pk:
             self.fields["key"].disabled = True
+            if not can_change_destinations:
+                # The service function refuses the change (403); say so before it is tried.
+                for name in DESTINATION_FORM_FIELDS:
+                    self.fields[name].help_text = "Only Administrators can change this."
             self.fields["scopes_text"].initial = "\n".join(
                 f"{s.name} - {s.description}" if s.description else s.name
                 for s in service.scope_list()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 
@@ -22,12 +24,60 @@ class KeyParam:
     header_prefix: str = ""
 
 
+PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# The URLs an authorization or a token call sends secrets to. A value taken from the
+# provider's redirect never fills a placeholder in these.
+FLOW_URL_FIELDS = ("authorize_url", "token_url", "refresh_url", "revoke_url", "request_token_url")
+
+
+def placeholders(template: str | None) -> set[str]:
+    """The ``{names}`` in a URL or host template."""
+    return set(PLACEHOLDER_RE.findall(template or ""))
+
+
+def may_come_from_callback(name: str, urls: Mapping[str, str | None], hosts: Sequence[str]) -> bool:
+    """Whether a redirect may supply ``name``: it is used in the API base URL and nowhere
+    a secret is sent during authorization or refresh, nor in the allowed hosts."""
+    elsewhere = [urls.get(field) for field in FLOW_URL_FIELDS] + list(hosts)
+    return name in placeholders(urls.get("api_base_url")) and not any(
+        name in placeholders(text) for text in elsewhere
+    )
+
+
+# For a custom service that names no pattern: one DNS label or path segment, nothing that
+# could end a host name or a path segment (no "." "/" "?" "#" "@" ":" "%").
+DEFAULT_URL_PARAM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
+
+
 @dataclass(frozen=True)
 class UrlParam:
-    """A ``{placeholder}`` in a service's URLs, filled in per connection (e.g. a shop name)."""
+    """A ``{placeholder}`` in a service's URLs, filled in per connection (e.g. a shop name).
+
+    ``pattern`` is an anchored regular expression the whole value must match before it is
+    spliced into a URL. ``from_callback`` lets the provider's redirect supply the value
+    (QuickBooks' ``realmId``); the catalog allows it only for API-base-URL parameters.
+    """
 
     name: str
     label: str
+    pattern: str = DEFAULT_URL_PARAM_PATTERN
+    from_callback: bool = False
+
+    def matches(self, value: str) -> bool:
+        try:
+            return re.fullmatch(self.pattern, value) is not None
+        except re.error:
+            return False  # a broken pattern admits nothing
+
+    def pattern_problem(self) -> str:
+        """Why ``pattern`` cannot validate values ("" when it can)."""
+        if not (self.pattern.startswith("^") and self.pattern.endswith("$")):
+            return f"the pattern of {self.name!r} must be anchored with ^...$"
+        try:
+            re.compile(self.pattern)
+        except re.error as error:
+            return f"the pattern of {self.name!r} does not compile ({error})"
+        return ""
 
 
 @dataclass

@@ -118,21 +118,16 @@ def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
         except TokenError as error:
             messages.error(request, error.message)
         return redirect(connection)
-    if service.auth_type == AuthType.OAUTH2:
-        url = flows.start(
-            connection,
-            user=request.user,
-            session_key=_session_key(request),
-            redirect_uri=_callback_uri(request),
-        )
-        return redirect(url)
-    if service.auth_type == AuthType.OAUTH1:
+    if service.auth_type in (AuthType.OAUTH2, AuthType.OAUTH1):
+        start, callback = flows.start, _callback_uri(request)
+        if service.auth_type == AuthType.OAUTH1:
+            start, callback = oauth1.start, callback.replace("/oauth/", "/oauth1/")
         try:
-            url = oauth1.start(
+            url = start(
                 connection,
                 user=request.user,
                 session_key=_session_key(request),
-                redirect_uri=_callback_uri(request).replace("/oauth/", "/oauth1/"),
+                redirect_uri=callback,
             )
         except flows.FlowError as error:
             messages.error(request, error.message)
@@ -270,7 +265,12 @@ def custom_service_form(
 ) -> HttpResponse:
     topping = get_topping_for_user(request.user, namespace)
     service = access.get_custom_service_for_user(request.user, namespace, key) if key else Service()
-    form = CustomServiceForm(request.POST or None, instance=service, topping=topping)
+    form = CustomServiceForm(
+        request.POST or None,
+        instance=service,
+        topping=topping,
+        can_change_destinations=topping.is_admin(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         manage.save_custom_service(form.save(commit=False), user=request.user, created=key is None)
         messages.success(request, "Custom service saved.")

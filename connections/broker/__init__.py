@@ -2,7 +2,7 @@
 
 It refuses server-side request forgery (non-public addresses unless the operator
 allowlists them, non-http schemes, DNS rebinding by pinning the checked address), keeps
-credentials on the hosts they belong to across redirects, caps size and time, and
+credentials on their origin (scheme, host and port) across redirects, caps size and time, and
 produces call records with secrets redacted.
 """
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -219,6 +220,16 @@ _dns_cache: dict[str, tuple[float, tuple[str, ...]]] = {}
 # that were checked, which are the ones the transport is then pinned to.
 _approved: dict[tuple, tuple[float, tuple[str, ...]]] = {}
 _dns_lock = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A script run forks from a threaded web process (workflows/isolation.py): another
+    # thread may have held this lock at that moment, and in the child nobody would free it.
+    global _dns_lock
+    _dns_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def clear_dns_cache() -> None:

@@ -35,7 +35,7 @@ from .transport import (
 )
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Headers that carry the caller's own credentials; they never follow a cross-host redirect.
+# Headers that carry the caller's own credentials; they never follow a cross-origin redirect.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 _REDIRECT_BODY_LIMIT = 64 * 1024
 
@@ -308,9 +308,9 @@ def send(
                 raise TransferFailed(
                     "refused_url", f"the URL is malformed ({type(exc).__name__})"
                 ) from None
-            scheme, host, checked = _check(prepared.url, injection, allow)
+            _, host, checked = _check(prepared.url, injection, allow)
             if origin is None:
-                origin = (scheme, host)
+                origin = _split(prepared.url)
                 record.url = redactor.url(prepared.url)
                 record.request_headers = redactor.headers(prepared.headers)
             pin(prepared, host, checked)
@@ -417,10 +417,12 @@ def _pairs(params: Any) -> list[tuple[Any, Any]]:
     return list(params)
 
 
-def _same_origin(origin: tuple[str, str], url: str) -> bool:
-    """Credentials follow a redirect only to the same host name, and never to plain http."""
-    scheme, host, _ = _split(url)
-    return host == origin[1] and not (origin[0] == "https" and scheme == "http")
+def _same_origin(origin: tuple[str, str, int], url: str) -> bool:
+    """Credentials follow a redirect only to the same origin: scheme, host name and port.
+
+    Another port of the same host may be another program (RFC 6454), so it gets nothing.
+    """
+    return _split(url) == origin
 
 
 def _charset(content_type: str) -> str | None:

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from connections.schemas import UrlParam, may_come_from_callback
+
 CATALOG_PATH = Path(__file__).with_name("services.json")
 
 # Catalog field -> model field; values of None become "" for text columns.
@@ -51,8 +53,37 @@ class LoadResult:
     unchanged: int
 
 
+class CatalogError(ValueError):
+    """An entry the console could not use safely; nothing was loaded."""
+
+
 def read_catalog(path: Path = CATALOG_PATH) -> list[dict]:
     return json.loads(path.read_text())["services"]
+
+
+def check_entry(entry: dict) -> None:
+    """Refuse URL parameters that could not be validated before they are spliced into URLs.
+
+    Each one names an anchored pattern that compiles; ``from_callback`` is allowed only for
+    a parameter of the API base URL alone (see ``schemas.may_come_from_callback``).
+    """
+    key = entry.get("key", "?")
+    for data in entry.get("url_params") or []:
+        try:
+            param = UrlParam(**data)
+        except TypeError as error:
+            raise CatalogError(f"{key}: malformed url_params entry ({error})") from None
+        problem = "" if "pattern" in data else f"{param.name!r} has no pattern"
+        problem = problem or param.pattern_problem()
+        hosts = entry.get("allowed_hosts") or []
+        if (
+            not problem
+            and param.from_callback
+            and not may_come_from_callback(param.name, entry, hosts)
+        ):
+            problem = f"{param.name!r} may come from the callback only in api_base_url"
+        if problem:
+            raise CatalogError(f"{key}: {problem}")
 
 
 def _values(entry: dict) -> dict:
@@ -68,7 +99,10 @@ def _values(entry: dict) -> dict:
 def load_services(service_model, entries: list[dict] | None = None) -> LoadResult:
     """Create or update every catalog entry. ``service_model`` may be a historical model."""
     created = updated = unchanged = 0
-    for entry in read_catalog() if entries is None else entries:
+    entries = read_catalog() if entries is None else entries
+    for entry in entries:
+        check_entry(entry)  # all of them before anything is written
+    for entry in entries:
         values = _values(entry)
         row = service_model.objects.filter(topping__isnull=True, key=entry["key"]).first()
         if row is None:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connections.models import Connection, Credential, OAuthFlow
+from connections.services import urlparams
 from connections.services.tokens import (
     TokenError,
     describe_error,
@@ -23,6 +24,7 @@ from connections.services.tokens import (
     post_token,
     store_tokens,
 )
+from connections.services.urlparams import UrlParamError
 from console.audit import log_action
 
 FLOW_LIFETIME = timedelta(minutes=10)
@@ -59,6 +61,12 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
     service = connection.service
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
+    try:
+        url = fill_url(service.authorize_url, connection)
+        token_url = fill_url(service.token_url, connection)
+    except UrlParamError as error:
+        message = f"This connection cannot be authorized: {error.message}"
+        raise FlowError(message, connection) from None
     OAuthFlow.objects.create(
         state_hash=_sha256(state),
         connection=connection,
@@ -66,7 +74,7 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
         session_hash=_sha256(session_key),
         code_verifier=verifier,
         redirect_uri=redirect_uri,
-        token_url=fill_url(service.token_url, connection),
+        token_url=token_url,
         issuer=expected_issuer(connection),
         expires_at=timezone.now() + FLOW_LIFETIME,
     )
@@ -83,7 +91,6 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
     if service.pkce:
         params["code_challenge"] = pkce_challenge(verifier)
         params["code_challenge_method"] = "S256"
-    url = fill_url(service.authorize_url, connection)
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
@@ -140,6 +147,7 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
     code = params.get("code")
     if not code:
         raise FlowError("The provider's answer has no authorization code.", connection)
+    url_values = values_from_callback(connection, params)
     try:
         tokens = post_token(
             connection,
@@ -154,19 +162,57 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
         )
     except TokenError as error:
         raise FlowError(error.message, connection) from None
-    _save_connected(connection, user, tokens, params)
+    _save_connected(flow, user, tokens, url_values)
     return connection
 
 
+def values_from_callback(connection: Connection, params: dict[str, str]) -> dict[str, str]:
+    """URL values the provider sent on the redirect, for the parameters allowed to take them.
+
+    Only parameters marked ``from_callback`` that appear in the API base URL alone, only
+    when the connection has no value yet, and only values that match the pattern: the rest
+    of the redirect's query never reaches ``url_values``.
+    """
+    found: dict[str, str] = {}
+    for param in urlparams.callback_params(connection.service):
+        value = params.get(param.name) or params.get(_camel(param.name))
+        if not value or connection.url_values.get(param.name):
+            continue
+        if not param.matches(value):
+            raise FlowError(
+                f"The provider's answer carried an invalid {param.label}; it was refused.",
+                connection,
+            )
+        found[param.name] = value
+    if found:
+        try:
+            urlparams.fill(
+                connection.service,
+                connection.service.api_base_url,
+                {**found, **connection.url_values},
+            )
+        except UrlParamError as error:
+            message = f"The provider's answer was refused: {error.message}"
+            raise FlowError(message, connection) from None
+    return found
+
+
+def ensure_flow_current(flow: OAuthFlow) -> None:
+    """Refuse to store tokens for a flow that a reset of its service deleted meanwhile."""
+    if not OAuthFlow.objects.filter(pk=flow.pk).exists():
+        raise FlowError(
+            "The service changed while you were authorizing; connect again.", flow.connection
+        )
+
+
 @transaction.atomic
-def _save_connected(connection: Connection, user, tokens, params: dict[str, str]) -> None:
-    # Values the provider returns on the redirect (QuickBooks' realmId...) fill URL params.
-    url_values = dict(connection.url_values)
-    for param in connection.service.url_param_list():
-        if params.get(param.name) or params.get(_camel(param.name)):
-            url_values[param.name] = params.get(param.name) or params.get(_camel(param.name))
-    if url_values != connection.url_values:
-        connection.url_values = url_values
+def _save_connected(flow: OAuthFlow, user, tokens, url_values: dict[str, str]) -> None:
+    ensure_flow_current(flow)
+    connection = flow.connection
+    if url_values:
+        # Re-read under a lock: a value stored meanwhile is kept, never overwritten.
+        stored = Connection.objects.select_for_update().get(pk=connection.pk).url_values
+        connection.url_values = {**url_values, **stored}
         connection.save(update_fields=["url_values", "updated_at"])
     owner = user if connection.user_level else None
     credential, _ = Credential.objects.select_for_update().get_or_create(

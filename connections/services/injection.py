@@ -8,6 +8,7 @@ from requests_oauthlib import OAuth1
 
 from connections.broker import Injection
 from connections.models import AuthType, Connection, Credential, ParamType
+from connections.services import urlparams
 
 
 def _place(param_type: str, name: str, value: str, headers: dict, query: dict, form: dict) -> None:
@@ -16,12 +17,7 @@ def _place(param_type: str, name: str, value: str, headers: dict, query: dict, f
 
 
 def allowed_hosts(connection: Connection) -> tuple[str, ...]:
-    hosts = []
-    for host in connection.service.allowed_hosts:
-        for key, value in connection.url_values.items():
-            host = host.replace("{" + key + "}", value)
-        hosts.append(host.lower())
-    return tuple(hosts)
+    return urlparams.allowed_hosts(connection.service, connection.url_values)
 
 
 @sensitive_variables()

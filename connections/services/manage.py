@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from connections.models import AuthType, Connection, Credential, GrantType, Service
 from connections.schemas import Secrets
-from connections.services import send, tokens
+from connections.services import send, tokens, urlparams
 from connections.services.naming import is_valid_link_name, link_name_from, unique_link_name
 from console.audit import log_action
 from console.models import Topping
@@ -66,9 +67,7 @@ def create_connection(
     unknown = [s for s in scopes if known and s not in known]
     if unknown:
         raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}"})
-    missing = [p.label for p in service.url_param_list() if not url_values.get(p.name)]
-    if missing and service.auth_type != AuthType.OAUTH2:
-        raise ValidationError(f"Please fill in: {', '.join(missing)}")
+    url_values = urlparams.clean_values(service, url_values)
     connection = Connection.objects.create(
         topping=topping,
         service=service,
@@ -76,7 +75,7 @@ def create_connection(
         link_name=link_name,
         scopes=scopes,
         user_level=user_level,
-        url_values={k: v for k, v in url_values.items() if v},
+        url_values=url_values,
         client_id=client_id,
         client_secret=client_secret,
         created_by=user,
@@ -208,12 +207,84 @@ def delete_connection(connection: Connection, *, user) -> None:
     connection.delete()
 
 
+# Where a service's credentials may be sent. Changing any of them is an Administrator action
+# and returns every connection of the service to Not connected.
+DESTINATION_FIELDS = (
+    "allowed_hosts",
+    "api_base_url",
+    "authorize_url",
+    "token_url",
+    "refresh_url",
+    "revoke_url",
+    "request_token_url",
+    "auth_type",
+    "param_type",
+)
+
+
+def destination_changes(service: Service) -> list[str]:
+    """The destination fields of an edited ``service`` that differ from the stored row."""
+    if service.pk is None:
+        return []
+    stored = Service.objects.select_for_update().get(pk=service.pk)
+    return [name for name in DESTINATION_FIELDS if getattr(stored, name) != getattr(service, name)]
+
+
 @transaction.atomic
 def save_custom_service(service: Service, *, user, created: bool) -> Service:
+    """Save a custom service; a change of destinations needs an Administrator and resets.
+
+    Raises ``PermissionDenied`` when a Developer changes any of ``DESTINATION_FIELDS``.
+    """
+    changed = [] if created else destination_changes(service)
+    if changed and not service.topping.is_admin(user):
+        raise PermissionDenied(
+            "Only the topping's Administrators can change where a service's credentials "
+            "may be sent."
+        )
     service.save()
     verb = "created" if created else "updated"
-    log_action(service, f"connections.service.{verb}", user=user, data={"key": service.key})
+    data = {"key": service.key, "destinations_changed": changed}
+    log_action(service, f"connections.service.{verb}", user=user, data=data)
+    if changed:
+        reset_connections(service, user=user, fields=changed)
     return service
+
+
+def reset_connections(service: Service, *, user, fields: list[str]) -> int:
+    """Return every connection of ``service`` to Not connected, saying why.
+
+    Every credential row (shared and per user) loses its secrets and token state, pending
+    authorizations are dropped (their token URL may be the old one) and each connection gets
+    an audit entry. Call inside the transaction that changed the service.
+    """
+    names = ", ".join(str(Service._meta.get_field(name).verbose_name) for name in fields)
+    reason = (
+        f"Not connected: an Administrator changed where its credentials may be sent "
+        f"({names}). Connect again."
+    )
+    connections = list(service.connections.select_related("topping"))
+    for connection in connections:
+        credentials = list(connection.credentials.select_for_update())
+        for credential in credentials:
+            credential.secret_data = ""
+            credential.status = Credential.Status.NOT_CONNECTED
+            credential.token_type, credential.granted_scopes = "", []
+            credential.expires_at = credential.refresh_lease_until = None
+            credential.connected_by = credential.connected_at = None
+            credential.last_refreshed_at = None
+            credential.last_error = reason
+            credential.save()
+        connection.flows.all().delete()
+        log_action(
+            connection,
+            "connections.connection.reset",
+            user=user,
+            data={"link_name": connection.link_name, "service": service.key, "fields": fields},
+        )
+        for credential in credentials:
+            transaction.on_commit(functools.partial(send.forget, credential.pk))
+    return len(connections)
 
 
 @transaction.atomic

@@ -17,9 +17,10 @@ from requests_oauthlib import OAuth1
 from connections import broker
 from connections.models import Connection, Credential, OAuthFlow
 from connections.schemas import Secrets
-from connections.services.flows import FLOW_LIFETIME, FlowError, claim
+from connections.services.flows import FLOW_LIFETIME, FlowError, claim, ensure_flow_current
 from connections.services.injection import allowed_hosts
 from connections.services.tokens import fill_url
+from connections.services.urlparams import UrlParamError
 from console.audit import log_action
 
 
@@ -51,7 +52,13 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
     """Get a request token and return the provider's authorization URL (RFC 5849 2.1, 2.2)."""
     key, secret = connection.oauth_client()
     auth = OAuth1(key, client_secret=secret, callback_uri=redirect_uri)
-    url = fill_url(connection.service.request_token_url, connection)
+    try:
+        url = fill_url(connection.service.request_token_url, connection)
+        token_url = fill_url(connection.service.token_url, connection)
+        authorize = fill_url(connection.service.authorize_url, connection)
+    except UrlParamError as error:
+        message = f"This connection cannot be authorized: {error.message}"
+        raise FlowError(message, connection) from None
     values = _post(connection, url, auth, (secret,))
     if values.get("oauth_callback_confirmed") != "true":
         # OAuth 1.0 without the "a" ignores our callback, which allows session fixation.
@@ -63,10 +70,9 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
         session_hash=_sha256(session_key),
         request_token_secret=values.get("oauth_token_secret", ""),
         redirect_uri=redirect_uri,
-        token_url=fill_url(connection.service.token_url, connection),
+        token_url=token_url,
         expires_at=timezone.now() + FLOW_LIFETIME,
     )
-    authorize = fill_url(connection.service.authorize_url, connection)
     query = urlencode({"oauth_token": values["oauth_token"]})
     return f"{authorize}{'&' if '?' in authorize else '?'}{query}"
 
@@ -94,12 +100,14 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
         verifier=verifier,
     )
     values = _post(connection, flow.token_url, auth, (secret, flow.request_token_secret))
-    _save_connected(connection, user, values)
+    _save_connected(flow, user, values)
     return connection
 
 
 @transaction.atomic
-def _save_connected(connection: Connection, user, values: dict[str, str]) -> None:
+def _save_connected(flow: OAuthFlow, user, values: dict[str, str]) -> None:
+    ensure_flow_current(flow)
+    connection = flow.connection
     owner = user if connection.user_level else None
     credential, _ = Credential.objects.select_for_update().get_or_create(
         connection=connection, user=owner

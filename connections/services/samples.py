@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from connections.models import Connection
 from connections.services.tokens import fill_url
+from connections.services.urlparams import UrlParamError
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,11 @@ def _example_path(connection: Connection) -> str:
 
 def samples(connection: Connection, *, base_url: str) -> list[Sample]:
     service = connection.service
-    api = fill_url(service.api_base_url, connection).rstrip("/") or "https://api.example.com"
+    try:
+        api = fill_url(service.api_base_url, connection)
+    except UrlParamError:
+        api = service.api_base_url  # the template shows what is still to fill in
+    api = api.rstrip("/") or "https://api.example.com"
     path = _example_path(connection)
     deluge = (
         "response = invokeurl\n[\n"

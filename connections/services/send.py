@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from connections import broker
 from connections.models import AuthType, Connection, Credential
-from connections.services import tokens
+from connections.services import tokens, urlparams
 from connections.services.injection import injection_for
 from console.models import Topping
 
@@ -130,12 +130,20 @@ def _prepare(connection: Connection, credential: Credential, *, expires: float) 
     refreshable = service.auth_type == AuthType.OAUTH2 and bool(
         credential.secrets.refresh_token or service.grant_type == "client_credentials"
     )
+    try:
+        base_url = tokens.fill_url(service.api_base_url, connection).rstrip("/") + "/"
+    except urlparams.UrlParamMissing:
+        base_url = ""  # absolute URLs still work, within the allowed hosts
+    except urlparams.UrlParamError as error:
+        raise ConnectionUnusable(
+            f"Connection '{connection.link_name}' cannot be used: {error.message}"
+        ) from None
     return _Loaded(
         expires=expires,
         connection=connection,
         credential=credential,
         injection=injection_for(connection, credential),
-        base_url=tokens.fill_url(service.api_base_url, connection).rstrip("/") + "/",
+        base_url=base_url,
         refreshable=refreshable,
     )
 
@@ -171,6 +179,11 @@ def send(
     """
     loaded = _load(ref, topping, user)
     if not url.lower().startswith(("http://", "https://")):
+        if not loaded.base_url:
+            raise ConnectionUnusable(
+                f"Connection '{loaded.connection.link_name}' has no API base URL yet: "
+                "use an absolute URL."
+            )
         url = urljoin(loaded.base_url, url.lstrip("/"))
     options = {
         "params": params,

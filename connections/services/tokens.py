@@ -22,6 +22,7 @@ from requests.auth import HTTPBasicAuth
 
 from connections import broker
 from connections.models import Connection, Credential
+from connections.services import urlparams
 from connections.services.injection import allowed_hosts
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,8 @@ class TokenResponse:
 
 
 def fill_url(url: str, connection: Connection) -> str:
-    for key, value in connection.url_values.items():
-        url = url.replace("{" + key + "}", value)
-    return url
+    """``url`` with the connection's values spliced in; ``UrlParamError`` if unsafe."""
+    return urlparams.fill(connection.service, url, connection.url_values)
 
 
 def _token_hosts(connection: Connection, url: str) -> broker.Injection:
@@ -92,7 +92,10 @@ def post_token(
     connection: Connection, url: str, fields: dict[str, str], secrets=()
 ) -> TokenResponse:
     """POST a token request and parse the answer, or raise TokenError in words."""
-    url = fill_url(url, connection)
+    try:
+        url = fill_url(url, connection)
+    except urlparams.UrlParamError as error:
+        raise TokenError("invalid_url", f"The token URL was refused: {error.message}") from None
     injection = _token_hosts(connection, url)
     injection = broker.Injection(
         secrets=(*injection.secrets, *[s for s in secrets if s]),
@@ -253,6 +256,13 @@ def _refresh_now(credential: Credential) -> None:
         log.warning("refresh of connection %s failed: %s", connection.pk, error.code)
         raise
     with transaction.atomic():
+        still_connected = Credential.objects.select_for_update().filter(
+            pk=credential.pk, status=Credential.Status.CONNECTED
+        )
+        if not still_connected.exists():
+            # Revoked or reset (its service changed) during the call: keep it that way.
+            credential.refresh_from_db()
+            return
         store_tokens(credential, tokens)
         credential.save()
 
@@ -265,7 +275,10 @@ def revoke_at_provider(connection: Connection, credential: Credential) -> str:
     token = secrets.refresh_token or secrets.access_token
     if not service.revoke_url or not token:
         return "no revocation endpoint known; credentials deleted locally"
-    url = fill_url(service.revoke_url, connection)
+    try:
+        url = fill_url(service.revoke_url, connection)
+    except urlparams.UrlParamError:
+        return "the revocation URL was refused; credentials deleted locally"
     injection = _token_hosts(connection, url)
     injection = broker.Injection(
         secrets=(*injection.secrets, *secrets.all_values()),

@@ -225,6 +225,57 @@ def test_credentials_kept_on_same_host_redirect(server):
     assert second["path"] == "/landing?api_key=k"
 
 
+@pytest.fixture
+def other_port():
+    """A second server on the same host, on another port: another origin."""
+    srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+CALLER_HEADERS = {
+    "Authorization": "Bearer caller-own-token",
+    "Cookie": "sid=caller-cookie",
+    "Proxy-Authorization": "Basic caller-proxy",
+    "X-Trace": "t",
+}
+
+
+@pytest.mark.parametrize(
+    "injection",
+    [
+        Injection(headers={"X-Api-Key": SECRET}, secrets=(SECRET,)),
+        Injection(query={"api_key": SECRET}, secrets=(SECRET,)),
+        Injection(form={"client_secret": SECRET}, secrets=(SECRET,)),
+        Injection(auth=requests.auth.HTTPBasicAuth("user", SECRET), secrets=(SECRET,)),
+    ],
+    ids=["header", "query", "form", "basic_auth"],
+)
+def test_credentials_dropped_on_redirect_to_another_port(server, other_port, injection):
+    server.route("/go", server.redirect_to(other_port.url("/landing"), 307))
+    resp = send(
+        "POST",
+        server.url("/go"),
+        data={"name": "x"},
+        headers=CALLER_HEADERS,
+        injection=injection,
+        allowlist=LOOPBACK,
+    )
+    assert resp.status == 200
+    (first,) = server.seen
+    (second,) = other_port.seen
+    carried = json.dumps(first)
+    assert "s3cr3t-t0ken" in carried or first["headers"]["Authorization"].startswith("Basic ")
+    assert second["path"] == "/landing" and "name=x" in second["body"]
+    seen = json.dumps(second)
+    assert "s3cr3t-t0ken" not in seen and "dXNlcjpzM2NyM3Q" not in seen  # b64 of "user:s3cr3t"
+    for value in ("caller-own-token", "caller-cookie", "caller-proxy"):
+        assert value not in seen
+    for name in ("X-Api-Key", "Authorization", "Cookie", "Proxy-Authorization"):
+        assert name not in second["headers"]
+    assert second["headers"]["X-Trace"] == "t"
+
+
 def test_allowed_hosts_enforced_on_first_hop(server, connects):
     injection = Injection(headers={"Authorization": "x"}, allowed_hosts=("*.zoho.com",))
     with pytest.raises(BrokerError) as info:

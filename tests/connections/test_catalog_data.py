@@ -254,7 +254,9 @@ def test_placeholders_declared_in_url_params(service):
     declared = [p["name"] for p in service["url_params"]]
     assert len(declared) == len(set(declared))
     for p in service["url_params"]:
-        assert set(p) == {"name", "label"}
+        assert (
+            {"name", "label", "pattern"} <= set(p) <= {"name", "label", "pattern", "from_callback"}
+        )
         assert re.match(r"^[a-z][a-z0-9_]*$", p["name"])
         assert p["label"].strip()
     used = set()
@@ -351,3 +353,60 @@ def test_oauth_hosts_parse(service):
     for field in OAUTH_URL_FIELDS:
         if service[field]:
             assert _host(service[field]), field
+
+
+# Values that would re-point a URL if spliced in raw; no url_param pattern may admit them.
+HOSTILE_VALUES = (
+    "attacker.example/x?",
+    "attacker.example#",
+    "x:1@attacker.example",
+    "attacker.example:443",
+    "../admin",
+    "a/b",
+    "a%2fb",
+    "a b",
+    "ok\n",
+    "",
+)
+
+
+@service_params
+def test_url_params_have_anchored_patterns_that_refuse_hostile_values(service):
+    for p in service["url_params"]:
+        pattern = p["pattern"]
+        assert isinstance(pattern, str)
+        assert pattern.startswith("^") and pattern.endswith("$"), (p["name"], pattern)
+        compiled = re.compile(pattern)
+        for value in HOSTILE_VALUES:
+            assert not compiled.fullmatch(value), (p["name"], value)
+
+
+@service_params
+def test_url_params_from_callback_only_fill_the_api_base_url(service):
+    for p in service["url_params"]:
+        if "from_callback" not in p:
+            continue
+        assert isinstance(p["from_callback"], bool)
+        if p["from_callback"]:
+            placeholder = "{" + p["name"] + "}"
+            assert placeholder in service["api_base_url"]
+            for field in OAUTH_URL_FIELDS:
+                assert placeholder not in (service[field] or ""), field
+            assert not any(placeholder in host for host in service["allowed_hosts"])
+
+
+def test_documented_url_param_patterns():
+    def pattern(key):
+        return re.compile(BY_KEY[key]["url_params"][0]["pattern"])
+
+    assert pattern("shopify").fullmatch("acme-store")
+    assert pattern("salesforce").fullmatch("acme")
+    assert pattern("salesforce").fullmatch("acme--uat.sandbox")
+    assert pattern("quickbooks").fullmatch("9130355")
+    assert not pattern("quickbooks").fullmatch("91a")
+    assert pattern("jira").fullmatch("1324a887-45db-1bf4-1e99-ef0ff456d421")
+    assert not pattern("jira").fullmatch("1324a887")
+    assert pattern("basecamp").fullmatch("999999999")
+    assert pattern("docusign").fullmatch("na3") and pattern("docusign").fullmatch("eu")
+    assert pattern("mailchimp").fullmatch("us21")
+    assert BY_KEY["quickbooks"]["url_params"][0]["from_callback"] is True

@@ -10,16 +10,17 @@ import pytest
 import requests
 from django.urls import reverse
 
-from connections.models import Connection, Credential, OAuthFlow
+from connections.models import Connection, Credential, OAuthFlow, Service
+from connections.services import tokens
 
 CALLBACK = "http://testserver/connections/oauth/callback/"
 
 
-def _start(client, topping, oauth_service, link="books"):
+def _start(client, topping, oauth_service, link="books", **fields):
     """Create and Connect from the form; return the provider URL the console redirected to."""
     response = client.post(
         reverse("connections:create", args=[topping.namespace, oauth_service.key]),
-        {"name": "Books", "link_name": link, "scopes": ["read", "write"], "connect": "1"},
+        {"name": "Books", "link_name": link, "scopes": ["read", "write"], "connect": "1", **fields},
     )
     assert response.status_code == 302, response.content
     return response["Location"]
@@ -155,3 +156,71 @@ def test_redirect_uri_is_exact(signed_in, topping, oauth_service, oauth_server):
     assert flow.redirect_uri == CALLBACK
     _callback(signed_in, params)
     assert oauth_server.token_requests[-1]["params"]["redirect_uri"] == flow.redirect_uri
+
+
+URL_FIELDS = ("token_url", "refresh_url", "revoke_url", "api_base_url")
+
+
+@pytest.mark.parametrize("shop", ["mine.myshopify.com", "evil.example", "evil.example/x?"])
+def test_callback_parameters_never_change_url_values(
+    shop, signed_in, topping, oauth_service, oauth_server
+):
+    url = oauth_server.url
+    Service.objects.filter(pk=oauth_service.pk).update(
+        api_base_url=f"{url}/api/{{shop}}",
+        refresh_url=f"{url}/token/{{shop}}",
+        revoke_url=f"{url}/revoke/{{shop}}",
+        url_params=[{"name": "shop", "label": "Shop"}],
+    )
+    provider_url = _start(signed_in, topping, oauth_service, url_shop="mine")
+    connection = Connection.objects.get(link_name="books")
+    before = [tokens.fill_url(getattr(connection.service, f), connection) for f in URL_FIELDS]
+    response = _callback(signed_in, {**_consent(provider_url), "shop": shop, "Shop": shop})
+    assert response.status_code == 302
+    connection = Connection.objects.select_related("service").get(link_name="books")
+    assert connection.url_values == {"shop": "mine"}
+    assert [tokens.fill_url(getattr(connection.service, f), connection) for f in URL_FIELDS] == (
+        before
+    )
+    assert connection.credentials.get().status == Credential.Status.CONNECTED
+
+
+@pytest.fixture
+def realm_service(oauth_service, oauth_server):
+    """The local service shaped like QuickBooks: realmId arrives on the redirect."""
+    quickbooks = Service.objects.get(key="quickbooks", topping__isnull=True)
+    Service.objects.filter(pk=oauth_service.pk).update(
+        api_base_url=f"{oauth_server.url}/v3/company/{{realm_id}}",
+        url_params=quickbooks.url_params,
+    )
+    oauth_service.refresh_from_db()
+    return oauth_service
+
+
+@pytest.mark.parametrize("realm", ["../../evil", "123?x=1", "evil.example", "12 34", "9/1"])
+def test_callback_realm_id_that_fails_its_pattern_is_refused(
+    realm, signed_in, topping, realm_service, oauth_server
+):
+    params = _consent(_start(signed_in, topping, realm_service))
+    response = _callback(signed_in, {**params, "realmId": realm})
+    assert response.status_code == 400
+    connection = Connection.objects.get(link_name="books")
+    assert connection.url_values == {}
+    assert not connection.credentials.filter(status=Credential.Status.CONNECTED).exists()
+    assert not oauth_server.token_requests
+
+
+def test_callback_realm_id_fills_an_empty_value_and_never_overwrites_it(
+    signed_in, topping, realm_service, oauth_server
+):
+    params = _consent(_start(signed_in, topping, realm_service))
+    assert _callback(signed_in, {**params, "realmId": "9130355"}).status_code == 302
+    connection = Connection.objects.select_related("service").get(link_name="books")
+    assert connection.url_values == {"realm_id": "9130355"}
+    assert tokens.fill_url(realm_service.api_base_url, connection).endswith("/company/9130355")
+
+    response = signed_in.post(reverse("connections:connect", args=[topping.namespace, "books"]))
+    params = _consent(response["Location"])
+    assert _callback(signed_in, {**params, "realmId": "4620816365152071560"}).status_code == 302
+    connection.refresh_from_db()
+    assert connection.url_values == {"realm_id": "9130355"}
