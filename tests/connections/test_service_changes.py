@@ -189,3 +189,34 @@ def test_harmless_change_does_not_reset(service, connections, owner, client_for)
     assert service.name == "Acme Renamed" and service.custom_headers == {"X-Acme": "1"}
     assert _all_connected(connections)
     assert not AuditEntry.objects.filter(action="connections.connection.reset").exists()
+
+
+def test_operator_change_in_the_django_admin_resets_connections_too(
+    service, connections, make_user, rf
+):
+    from django.contrib.admin.sites import site
+
+    from connections.models import Service
+
+    operator = make_user("operator@example.com", is_staff=True, is_superuser=True)
+    request = rf.post("/admin/")
+    request.user = operator
+    model_admin = site._registry[Service]
+    service.allowed_hosts = [*service.allowed_hosts, "elsewhere.example.com"]
+    model_admin.save_model(request, service, form=None, change=True)
+    states = set(Credential.objects.filter(connection__in=connections).values_list("status"))
+    assert states == {(Credential.Status.NOT_CONNECTED,)}
+    assert AuditEntry.objects.filter(action="connections.connection.reset").count() == 2
+
+
+def test_harmless_admin_change_keeps_connections(service, connections, make_user, rf):
+    from django.contrib.admin.sites import site
+
+    from connections.models import Service
+
+    request = rf.post("/admin/")
+    request.user = make_user("operator@example.com", is_staff=True, is_superuser=True)
+    service.name = "Acme renamed"
+    site._registry[Service].save_model(request, service, form=None, change=True)
+    states = set(Credential.objects.filter(connection__in=connections).values_list("status"))
+    assert states == {(Credential.Status.CONNECTED,)}
