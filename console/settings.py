@@ -12,6 +12,7 @@ from console.env import (
     env_allowlist,
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "console.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -199,6 +201,18 @@ WORKFLOW_LEASE_SECONDS = env_int("WORKFLOW_LEASE_SECONDS", 150, minimum=1)
 WORKFLOW_MAX_RULES_PER_MODULE = env_int("WORKFLOW_MAX_RULES_PER_MODULE", 25, minimum=1)
 WORKFLOW_MAX_ACTIONS_PER_RULE = env_int("WORKFLOW_MAX_ACTIONS_PER_RULE", 10, minimum=1)
 WORKFLOW_MAX_EVENT_BYTES = env_int("WORKFLOW_MAX_EVENT_BYTES", 256 * 1024, minimum=1024)
+WORKFLOW_MAX_STORED_CALLS = env_int("WORKFLOW_MAX_STORED_CALLS", 200, minimum=1)
+WORKFLOW_MAIL_PER_RUN = env_int("WORKFLOW_MAIL_PER_RUN", 50, minimum=1)
+WORKFLOW_MAIL_PER_HOUR = env_int("WORKFLOW_MAIL_PER_HOUR", 500, minimum=1)
+# Limits of one script run (deluge.Limits); the others keep the engine's defaults.
+DELUGE_MAX_INFO_CHARS = env_int("DELUGE_MAX_INFO_CHARS", 1_000_000, minimum=1000)
+DELUGE_MAX_REGEX_SECONDS = env_float("DELUGE_MAX_REGEX_SECONDS", 1.0, minimum=0.01)
+# Scripts started from a web request run in child processes (workflows/isolation.py).
+CONSOLE_SCRIPT_ISOLATION = env_choice("CONSOLE_SCRIPT_ISOLATION", "process", ("process", "inline"))
+CONSOLE_SCRIPT_WORKERS = env_int("CONSOLE_SCRIPT_WORKERS", 2, minimum=1, maximum=64)
+CONSOLE_SCRIPT_MEMORY_MB = env_int("CONSOLE_SCRIPT_MEMORY_MB", 512, minimum=32)
+CONSOLE_SCRIPT_HARD_SECONDS = env_float("CONSOLE_SCRIPT_HARD_SECONDS", 70.0, minimum=0.1)
+CONSOLE_SCRIPT_WAIT_SECONDS = env_float("CONSOLE_SCRIPT_WAIT_SECONDS", 10.0, minimum=0.0)
 
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "console"),
@@ -233,3 +247,19 @@ LOGGING = {
     # urllib3 logs request lines with their query strings, where API keys may travel.
     "loggers": {"urllib3": {"level": "WARNING"}},
 }
+
+# Content-Security-Policy (console/middleware.py), sent on every response. The pages use no
+# inline script or style and no other origin (htmx is a static file), and the admin and the
+# API docs (/api/v1/docs, swagger from ninja's static files) work within the same policy.
+# No form-action: connecting a connection posts a form that redirects to the provider's
+# authorization page, and browsers apply form-action to that redirect. CONSOLE_CSP=off
+# sends no header; a policy must be one line, as a header is.
+CONSOLE_CSP = env_str(
+    "CONSOLE_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+)
+if "\r" in CONSOLE_CSP or "\n" in CONSOLE_CSP:
+    raise ImproperlyConfigured("CONSOLE_CSP must be one line.")
+if CONSOLE_CSP.lower() == "off":
+    CONSOLE_CSP = ""

@@ -6,7 +6,6 @@ sandbox changes: they fire the draft rules exactly as the sandbox pages do.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +14,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from connections.api import ToppingKey
+from console.api import INT64_MAX, body_doc, error_response, json_body, unstorable_fields
 from sandbox import publishing, store
 from sandbox.models import SandboxRecord
-from workflows import schema
-from workflows.api import error_response, has_nul, no_constants, own_topping
+from workflows import isolation, schema
+from workflows.api import own_topping
 from workflows.records import RecordCall
 
 router = Router(tags=["sandbox"])
@@ -51,9 +51,13 @@ class VersionOut(Schema):
 
 
 class RecordPage(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=INT64_MAX)
     per_page: int = Field(50, ge=1, le=200)
     search: str = ""
+
+
+# The fields depend on the module, so the document shows any object; ``store`` checks it.
+RECORD_BODY = body_doc({"type": "object", "description": "The record's fields by API name."})
 
 
 def _not_found(what: str = "topping") -> JsonResponse:
@@ -78,6 +82,10 @@ def install(request: HttpRequest, namespace: str):
         return error_response(
             409, "not_published", "Nothing is published yet: publish a version first."
         )
+    except isolation.Busy as busy:
+        response = error_response(503, "busy", str(busy))
+        response["Retry-After"] = "5"
+        return response
     return {
         "version": version.number,
         "installed": not already,
@@ -118,15 +126,14 @@ def _module(request: HttpRequest, namespace: str, name: str):
 
 
 def _body(request: HttpRequest) -> dict | JsonResponse:
-    try:
-        data = json.loads(request.body or b"null", parse_constant=no_constants)
-    except (ValueError, RecursionError):
-        return error_response(400, "bad_json", "The body is not valid JSON.")
+    data = json_body(request)
     if not isinstance(data, dict):
         return error_response(400, "bad_request", "Send the record as a JSON object.")
-    nul = {k: "must not contain NUL characters" for k, v in data.items() if has_nul(v)}
-    if nul:
-        return error_response(422, "invalid_record", "The record has invalid fields.", fields=nul)
+    unstorable = unstorable_fields(data)
+    if unstorable:
+        return error_response(
+            422, "invalid_record", "The record has invalid fields.", fields=unstorable
+        )
     return data
 
 
@@ -170,6 +177,7 @@ def list_records(request: HttpRequest, namespace: str, module: str, query: Query
     "/toppings/{namespace}/sandbox/{module}/records",
     auth=ToppingKey(),
     response={201: dict[str, Any]},
+    openapi_extra=RECORD_BODY,
 )
 def create_record(request: HttpRequest, namespace: str, module: str):
     topping, found = _module(request, namespace, module)
@@ -203,6 +211,7 @@ def get_record(request: HttpRequest, namespace: str, module: str, record_id: str
     "/toppings/{namespace}/sandbox/{module}/records/{record_id}",
     auth=ToppingKey(),
     response=dict[str, Any],
+    openapi_extra=RECORD_BODY,
 )
 def update_record(request: HttpRequest, namespace: str, module: str, record_id: str):
     """Change the fields given; the others keep their values."""

@@ -133,6 +133,8 @@ class Version(models.Model):
     snapshot = models.JSONField(default=dict)
     current = models.BooleanField(default=False)
     installed_at = models.DateTimeField(null=True, blank=True)
+    # The "On installation" function as it was set when this version was published.
+    install_function = models.CharField(max_length=50, blank=True)
 
     class Meta:
         ordering = ["-number"]

@@ -115,6 +115,7 @@ def publish(topping, *, notes: str, user) -> Version:
         notes=notes,
         author=user,
         current=True,
+        install_function=SandboxSettings.of(topping).install_function,
         snapshot={
             "functions": [
                 {"name": f.name, "signature": f.signature, "lines": f.code.count("\n") + 1}
@@ -160,6 +161,7 @@ def install(topping, *, user=None):
 
     Returns (version, execution or None, already_installed).
     """
+    from workflows import isolation
     from workflows.runner import execute_now
 
     version = current_version(topping)
@@ -170,15 +172,18 @@ def install(topping, *, user=None):
     )
     if not claimed:
         return version, None, True
-    name = SandboxSettings.of(topping).install_function
-    if not name:
-        return version, None, False
+    # The function named when this version was published: a later change of the draft
+    # setting belongs to the next version.
     function = Function.all_versions.filter(
-        topping=topping, version=version.number, name=name
+        topping=topping, version=version.number, name=version.install_function
     ).first()
-    if function is None:
+    if not version.install_function or function is None:
         return version, None, False
-    execution = execute_now(
-        function, {}, user=user, environment=Environment.PRODUCTION, kind="install"
-    )
+    try:
+        execution = execute_now(
+            function, {}, user=user, environment=Environment.PRODUCTION, kind="install"
+        )
+    except isolation.Busy:
+        Version.objects.filter(pk=version.pk).update(installed_at=None)  # try again later
+        raise
     return version, execution, False

@@ -24,6 +24,9 @@ os.environ.setdefault(
     ),
 )
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Most tests run inside a transaction that a child process cannot see; the tests of
+# isolation itself (tests/workflows/test_isolation.py) switch it back to "process".
+os.environ.setdefault("CONSOLE_SCRIPT_ISOLATION", "inline")
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
 if os.environ.get("REDIS_URL") and _worker.isdigit():

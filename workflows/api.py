@@ -8,9 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from connections.api import ToppingKey
+from console.api import Int64, body_doc, error_response, json_body, unstorable_fields
 from workflows import schema
 from workflows.dispatch import new_event, record_events
 from workflows.models import Environment, Execution
@@ -21,15 +23,28 @@ OPERATIONS = ("create", "edit", "delete")
 MAX_BATCH = 500
 
 
-def error_response(status: int, code: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": code, "message": message, **extra}, status=status)
-
-
+# The OpenAPI document's view of an event; ``_validate`` checks bodies by hand so that it can
+# answer with field errors and the index of a batch's bad event.
 class EventIn(Schema):
-    module: str
-    operation: str
-    record: dict[str, Any]
-    previous: dict[str, Any] | None = None
+    """A change to a host record; ``previous`` holds an edited record's fields before it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    module: str = Field(json_schema_extra={"enum": schema.module_names()})
+    operation: str = Field(json_schema_extra={"enum": list(OPERATIONS)})
+    record: dict[str, Any] = Field(description="The record's fields by API name, with its ID.")
+    previous: dict[str, Any] | None = Field(None, description="The fields before an edit.")
+
+
+_EVENT = EventIn.model_json_schema()
+_BATCH = {
+    "type": "object",
+    "properties": {
+        "events": {"type": "array", "items": _EVENT, "minItems": 1, "maxItems": MAX_BATCH}
+    },
+    "required": ["events"],
+    "additionalProperties": False,
+}
 
 
 class EventAccepted(Schema):
@@ -59,8 +74,8 @@ class ExecutionOut(Schema):
 
 class ExecutionFilter(Schema):
     status: str | None = None
-    rule: int | None = None
-    limit: int = 50
+    rule: Int64 | None = None
+    limit: Int64 = 50
 
 
 def own_topping(request: HttpRequest, namespace: str):
@@ -74,6 +89,7 @@ def own_topping(request: HttpRequest, namespace: str):
     response={202: EventAccepted},
     exclude_none=True,
     url_name="topping_events",
+    openapi_extra=body_doc({"oneOf": [_EVENT, _BATCH]}),
 )
 def post_event(request: HttpRequest, namespace: str):
     """Store a host record event, or a batch ``{"events": [...]}``, and run the rules.
@@ -89,10 +105,7 @@ def post_event(request: HttpRequest, namespace: str):
     # fail with a generic 400 before this check could answer 413.
     if _declared_length(request) > limit or len(request.body) > limit:
         return error_response(413, "too_large", f"The body is over {limit} bytes.")
-    try:
-        payload = json.loads(request.body or b"null", parse_constant=no_constants)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
-        return error_response(400, "bad_json", "The body is not valid JSON.")
+    payload = json_body(request)
     modules: dict[str, schema.Module | None] = {}
     batch = isinstance(payload, dict) and set(payload) == {"events"}
     items = payload["events"] if batch else [payload]
@@ -132,27 +145,6 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def no_constants(name: str) -> Any:
-    # NaN and Infinity are not JSON (Python accepts them; PostgreSQL's jsonb does not).
-    raise ValueError(f"{name} is not JSON")
-
-
-def has_nul(value: Any) -> bool:
-    """Whether a string anywhere in ``value`` holds U+0000, which jsonb cannot store."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
     if not isinstance(payload, dict):
         return error_response(400, "bad_request", "Send a JSON object.")
@@ -181,10 +173,13 @@ def _validate(topping, payload: Any, modules: dict) -> JsonResponse | None:
                 f"The {key} does not fit {module.api_name}.",
                 fields=error.errors,
             )
-        nul = {k: "must not contain NUL characters" for k, v in value.items() if has_nul(v)}
-        if nul:
+        unstorable = unstorable_fields(value)
+        if unstorable:
             return error_response(
-                422, "invalid_record", f"The {key} does not fit {module.api_name}.", fields=nul
+                422,
+                "invalid_record",
+                f"The {key} does not fit {module.api_name}.",
+                fields=unstorable,
             )
     if not str(payload["record"].get("ID") or "").strip():
         return error_response(
@@ -218,7 +213,7 @@ def list_executions(request: HttpRequest, namespace: str, filters: Query[Executi
     response=ExecutionOut,
     url_name="topping_execution",
 )
-def get_execution(request: HttpRequest, namespace: str, execution_id: int):
+def get_execution(request: HttpRequest, namespace: str, execution_id: Int64):
     topping = own_topping(request, namespace)
     execution = Execution.objects.filter(topping=topping, pk=execution_id).first()
     if topping is None or execution is None:

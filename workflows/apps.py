@@ -8,7 +8,7 @@ class WorkflowsConfig(AppConfig):
         from connections.services import manage
         from console import panels
         from console.api import api as root
-        from workflows import api, usage, views
+        from workflows import api, checks, usage, views  # noqa: F401 (checks register)
 
         root.add_router("/", api.router)
         manage.USAGE_FINDERS.append(usage.connection_usages)

@@ -16,13 +16,22 @@ from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from connections import broker
 from connections.services import tokens
 from connections.services.send import ConnectionUnusable, resolve, send
-from deluge import DelugeRuntimeError, Host, HttpResponse, InvokeRequest, shape_response
+from connections.services.urlparams import UrlParamError
+from deluge import (
+    DelugeLimitError,
+    DelugeRuntimeError,
+    Host,
+    HttpResponse,
+    InvokeRequest,
+    shape_response,
+)
 from workflows import records
 
 TRANSIENT_BROKER_CODES = {"timeout", "connection"}
@@ -36,8 +45,11 @@ def absolute_url(connection, url: str) -> str:
     """A connection's relative URL joined to its service's API base URL."""
     if url.lower().startswith(("http://", "https://")):
         return url
-    base = tokens.fill_url(connection.service.api_base_url, connection).rstrip("/") + "/"
-    return urljoin(base, url.lstrip("/"))
+    try:
+        filled = tokens.fill_url(connection.service.api_base_url, connection)
+    except UrlParamError as error:  # a stored value that no longer passes its pattern
+        raise DelugeRuntimeError(str(error)) from None
+    return urljoin(filled.rstrip("/") + "/", url.lstrip("/"))
 
 
 def is_transient_status(status: int) -> bool:
@@ -73,6 +85,7 @@ class WorkflowHost(Host):
         self.idempotency_key = idempotency_key
         self.calls: list[dict] = []
         self.transient = False
+        self.mail_recipients = 0
         self.timezone = settings.TIME_ZONE
         self._store = None
 
@@ -192,6 +205,31 @@ class WorkflowHost(Host):
         return self.store().perform(call)
 
     # -------------------------------------------------------------------- mail
+    def count_recipients(self, count: int) -> None:
+        """Refuse mail past ``WORKFLOW_MAIL_PER_RUN`` recipients in this run or
+        ``WORKFLOW_MAIL_PER_HOUR`` in this topping's clock hour (counted in the shared cache,
+        so every worker sees the same count)."""
+        per_run = settings.WORKFLOW_MAIL_PER_RUN
+        if self.mail_recipients + count > per_run:
+            raise DelugeLimitError(
+                "mail_per_run", f"sendmail may reach at most {per_run} recipients in one run"
+            )
+        per_hour = settings.WORKFLOW_MAIL_PER_HOUR
+        key = f"workflows:mail:{self.topping.pk}:{int(time.time() // 3600)}"
+        cache.add(key, 0, timeout=3700)
+        try:
+            total = cache.incr(key, count)
+        except ValueError:  # the key expired in between: this hour starts now
+            cache.set(key, count, timeout=3700)
+            total = count
+        if total > per_hour:
+            cache.decr(key, count)
+            raise DelugeLimitError(
+                "mail_per_hour",
+                f"sendmail may reach at most {per_hour} recipients an hour for this topping",
+            )
+        self.mail_recipients += count
+
     def send_mail(self, params: dict) -> Any:
         def addresses(key: str) -> list[str]:
             value = params.get(key)
@@ -203,6 +241,7 @@ class WorkflowHost(Host):
         to = addresses("to")
         if not to:
             raise DelugeRuntimeError("sendmail needs a “to” address")
+        self.count_recipients(len(to) + len(addresses("cc")) + len(addresses("bcc")))
         message = EmailMessage(
             subject=_text(params.get("subject")),
             body=_text(params.get("message")),

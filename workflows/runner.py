@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import deluge
 from console.models import Topping
+from deluge.support import truncated_marker
 from workflows import dispatch, functions, records, schema
 from workflows.host import TransientError, WorkflowHost, is_transient_status
 from workflows.models import Action, Execution
@@ -36,7 +37,8 @@ RUNNABLE = (Execution.Status.QUEUED, Execution.Status.RETRYING)
 # Runs that are not a rule's action: their arguments are given, not mapped from a record.
 DIRECT_KINDS = ("test", "install")
 _PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\s*\}")
-MAX_STORED_TEXT = 64 * 1024
+MAX_STORED_TEXT = 64 * 1024  # characters of a stored return value or arguments (as JSON)
+MAX_STORED_FIELD = 2000  # characters of one call's URL or error, or of an error message
 
 
 @dataclass
@@ -151,10 +153,10 @@ def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None
         "finished_at": None if status == Execution.Status.RETRYING else now,
         "duration_ms": round(seconds * 1000, 2),
         "lease_until": None,
-        "info_lines": outcome.info_lines,
-        "calls": outcome.calls,
+        "info_lines": bounded_info(outcome.info_lines),
+        "calls": bounded_calls(outcome.calls),
         "return_value": _storable(outcome.return_value),
-        "error": outcome.error,
+        "error": bounded_error(outcome.error),
         "log": [*execution.log, entry],
     }
     if execution.kind not in DIRECT_KINDS:
@@ -167,11 +169,59 @@ def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None
     return status if updated else None
 
 
+def truncated(limit: int) -> str:
+    return f"… output truncated at {limit:,} characters"
+
+
 def _storable(value: Any) -> Any:
+    """A JSON-safe copy; past ``MAX_STORED_TEXT`` the JSON text, cut, with the marker."""
     text = json.dumps(value, default=str)
     if len(text) > MAX_STORED_TEXT:
-        return {"truncated": text[:MAX_STORED_TEXT]}
+        return {"truncated": text[:MAX_STORED_TEXT] + " " + truncated(MAX_STORED_TEXT)}
     return json.loads(text)
+
+
+def _cut(text: Any, limit: int = MAX_STORED_FIELD) -> Any:
+    if isinstance(text, str) and len(text) > limit:
+        return text[:limit] + " " + truncated(limit)
+    return text
+
+
+def bounded_info(lines: list[str]) -> list[str]:
+    """At most ``DELUGE_MAX_INFO_CHARS`` of info output (the engine stops collecting there
+    already; this holds for any host), the last line saying where it was cut."""
+    limit = settings.DELUGE_MAX_INFO_CHARS
+    if lines and lines[-1] == truncated_marker(limit):
+        return lines  # the engine cut them at this limit already
+    room, kept = limit, []
+    for line in lines:
+        if len(line) > room:
+            kept.append(line[:room])
+            kept.append(truncated(limit))
+            break
+        room -= len(line)
+        kept.append(line)
+    return kept
+
+
+def bounded_calls(calls: list[dict]) -> list[dict]:
+    """At most ``WORKFLOW_MAX_STORED_CALLS`` call records, each URL and error cut short; a
+    last record says how many more calls were made."""
+    limit = settings.WORKFLOW_MAX_STORED_CALLS
+    kept = [
+        {key: _cut(value) if key in ("url", "error") else value for key, value in call.items()}
+        for call in calls[:limit]
+    ]
+    if len(calls) > limit:
+        more = len(calls) - limit
+        kept.append({"kind": "truncated", "error": f"… {more:,} more calls not stored"})
+    return kept
+
+
+def bounded_error(error: dict | None) -> dict | None:
+    if not error:
+        return error
+    return {key: _cut(value) for key, value in error.items()}
 
 
 # ------------------------------------------------------------------------------ actions
@@ -220,6 +270,14 @@ def function_arguments(execution: Execution) -> dict:
     return arguments
 
 
+def script_limits() -> deluge.Limits:
+    """The engine's limits with the ones the settings choose."""
+    return deluge.Limits(
+        max_info_chars=settings.DELUGE_MAX_INFO_CHARS,
+        max_regex_seconds=settings.DELUGE_MAX_REGEX_SECONDS,
+    )
+
+
 def run_function(execution: Execution) -> Outcome:
     function = execution.function
     if function is None:
@@ -237,7 +295,7 @@ def run_function(execution: Execution) -> Outcome:
             return Outcome(False, error={"message": f"Argument {error}"})
         execution.arguments = arguments
     host = new_host(execution)
-    result = script.run(arguments, host=host)
+    result = script.run(arguments, host=host, limits=script_limits())
     error = None
     if result.error is not None:
         functions.body_position(function, result.error)  # positions as the editor shows them
@@ -338,7 +396,13 @@ def execute_now(
     function, arguments: dict, *, user, environment: str = "sandbox", kind: str = "test"
 ) -> Execution:
     """Run a function at once with the given arguments, stored like any run: Save & Execute
-    (kind "test") or a published version's installation hook (kind "install")."""
+    (kind "test") or a published version's installation hook (kind "install").
+
+    The run happens in a child process (workflows/isolation.py); this waits for it up to
+    ``CONSOLE_SCRIPT_WAIT_SECONDS`` and returns the row, finished or still running (the page
+    then polls it). Raises ``isolation.Busy`` when too many runs are under way."""
+    from workflows import isolation
+
     now = timezone.now()
     label = {"test": "Save & Execute", "install": "On installation"}[kind]
     execution = Execution.objects.create(
@@ -353,7 +417,8 @@ def execute_now(
         due_at=now,
         arguments=_storable(arguments),
     )
-    execution.arguments = arguments
-    run_execution(execution.pk)
+    done = isolation.start(execution.pk)
+    if not transaction.get_connection().in_atomic_block:
+        done.wait(settings.CONSOLE_SCRIPT_WAIT_SECONDS)
     execution.refresh_from_db()
     return execution

@@ -154,7 +154,8 @@ def check_value(field: dict, value: Any) -> str | None:
         if not isinstance(value, str) or not _PHONE.match(value):
             return "must be a phone number"
     elif kind == "number":
-        whole = isinstance(value, int) or (
+        # At most 18 digits, given as a number or as text alike (the host's long integer).
+        whole = (isinstance(value, int) and abs(value) < 10**18) or (
             isinstance(value, str) and re.fullmatch(r"-?\d{1,18}", value.strip())
         )
         if isinstance(value, bool) or not whole:
@@ -176,16 +177,34 @@ def check_value(field: dict, value: Any) -> str | None:
             return f"must be one of: {', '.join(field.get('values', []))}"
     elif kind in ("lookup", "owner"):
         if isinstance(value, dict):
-            fits = "id" in value or "name" in value
+            fits = ("id" in value or "name" in value) and _flat(value)
         else:
-            fits = isinstance(value, str | int) and not isinstance(value, bool)
+            fits = _is_id(value)
         if not fits:
             return "must be an id or a map with id and name"
-    elif kind == "tag" and not isinstance(value, list):
-        return "must be a list"
-    elif kind == "id" and (isinstance(value, bool) or not isinstance(value, str | int)):
+    elif kind == "tag":
+        if not isinstance(value, list):
+            return "must be a list"
+        if not all(_is_tag(tag) for tag in value):
+            return 'must be a list of tag names or {"name": ...} maps'
+    elif kind == "id" and not _is_id(value):
         return "must be an id"
     return None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _flat(value: dict) -> bool:
+    """A map of scalars, as the host's lookups and tags are: nothing nested inside."""
+    return not any(isinstance(item, dict | list) for item in value.values())
+
+
+def _is_tag(tag: Any) -> bool:
+    if isinstance(tag, dict):
+        return isinstance(tag.get("name"), str) and _flat(tag)
+    return isinstance(tag, str)
 
 
 def validate_record(module: Module, record: Any, *, partial: bool = False) -> dict:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from console.access import get_topping_for_user
 from console.models import Topping
 from console.views import _apply_errors
-from workflows import access, charts, schema, services
+from workflows import access, charts, isolation, schema, services
 from workflows.action_forms import ACTION_FORMS
 from workflows.forms import ExecutionFilterForm, FunctionEditor
 from workflows.functions import save_function
@@ -61,12 +61,22 @@ def function_edit(request: HttpRequest, namespace: str, pk: int | None = None) -
                 messages.success(request, f"{function.name} saved.")
                 return redirect(function)
             arguments = editor.arguments
-            run = services.run_test(function, arguments.raw(), arguments.values, user=request.user)
+            try:
+                run = services.run_test(
+                    function, arguments.raw(), arguments.values, user=request.user
+                )
+            except isolation.Busy as busy:
+                messages.error(request, str(busy))
+                return redirect(function)
             return redirect(f"{function.get_absolute_url()}?run={run.pk}#result")
     run_id = request.GET.get("run", "")
     run = (
-        function.executions.filter(pk=run_id).first() if function.pk and run_id.isdigit() else None
+        function.executions.filter(pk=run_id).first()
+        if function.pk and run_id.isdigit() and len(run_id) < 19
+        else None
     )
+    if request.htmx and run is not None:  # the result polling while the run goes on
+        return render(request, "workflows/_run_result.html", {"run": run, "function": function})
     context = {
         "topping": topping,
         "function": function,

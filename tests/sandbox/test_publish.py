@@ -304,6 +304,18 @@ def test_install_runs_the_hook_once_per_version(
     assert Version.objects.get(number=1).installed_at is not None
 
 
+def test_install_runs_the_function_named_when_the_version_was_published(
+    client, owner, topping, greeter, installer, make_function, raw_key
+):
+    make_function("other", 'info "the draft setting";')
+    publishing.publish(topping, notes=NOTES, user=owner)
+    SandboxSettings.objects.filter(topping=topping).update(install_function="other")
+    result = install(client, topping, raw_key).json()
+    run = Execution.objects.get(pk=result["execution"]["id"])
+    assert run.function.name == "on_install" and run.info_lines == ["installing"]
+    assert Version.objects.get(number=1).install_function == "on_install"
+
+
 def test_the_versions_page_shows_installation(
     client_for,
     owner,
