@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
-from ninja.security import HttpBearer
 
 from connections import broker
 from connections.services.send import ConnectionUnusable, parse_ref, send
-from console.apikeys import authenticate_api_key
+from console.apikeys import ToppingKey
 
 router = Router(tags=["connections"])
 
@@ -19,14 +18,6 @@ router = Router(tags=["connections"])
 FORWARDED_HEADERS = ("content-type", "accept", "accept-language", "if-none-match", "if-match")
 RETURNED_HEADERS = ("content-type", "etag", "last-modified", "retry-after", "location")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-
-class ToppingKey(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        key = authenticate_api_key(token)
-        if key is not None:
-            request.api_topping = key.topping
-        return key
 
 
 @router.api_operation(

@@ -7,6 +7,7 @@ from django.db import models
 from connections.models import AuthType, Connection, GrantType, Service
 from connections.services import urlparams
 from connections.services.naming import is_valid_link_name
+from console.forms import apply_errors
 
 
 def _secret_field(label: str, required: bool = True) -> forms.CharField:
@@ -80,8 +81,7 @@ class ConnectionForm(forms.Form):
         try:
             self._url_values = urlparams.clean_values(self.service, typed)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            apply_errors(self, error)
         return data
 
     def url_values(self) -> dict[str, str]:

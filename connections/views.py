@@ -21,7 +21,7 @@ from connections.models import AuthType, Connection, GrantType, Service
 from connections.services import flows, manage, oauth1, samples
 from connections.services.tokens import TokenError
 from console.access import get_topping_for_user
-from console.views import _apply_errors
+from console.forms import apply_errors
 
 
 def _handles_secrets(view):
@@ -29,8 +29,8 @@ def _handles_secrets(view):
     return sensitive_post_parameters()(sensitive_variables()(view))
 
 
-def _callback_uri(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("connections:oauth_callback"))
+def _callback_uri(request: HttpRequest, route: str = "connections:oauth_callback") -> str:
+    return request.build_absolute_uri(reverse(route))
 
 
 def _session_key(request: HttpRequest) -> str:
@@ -99,7 +99,7 @@ def connection_create(request: HttpRequest, namespace: str, service_key: str) ->
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Connection “{connection.link_name}” created.")
             if "connect" in request.POST:
@@ -121,7 +121,7 @@ def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
     if service.auth_type in (AuthType.OAUTH2, AuthType.OAUTH1):
         start, callback = flows.start, _callback_uri(request)
         if service.auth_type == AuthType.OAUTH1:
-            start, callback = oauth1.start, callback.replace("/oauth/", "/oauth1/")
+            start, callback = oauth1.start, _callback_uri(request, "connections:oauth1_callback")
         try:
             url = start(
                 connection,
@@ -154,7 +154,7 @@ def connection_credentials(request: HttpRequest, namespace: str, link_name: str)
         try:
             manage.connect_with_values(connection, values=form.cleaned_data, user=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, "Connected. The values are stored encrypted and never shown again."

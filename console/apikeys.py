@@ -7,7 +7,9 @@ import hmac
 import secrets
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from ninja.security import HttpBearer
 
 from console.audit import log_action
 from console.models import ApiKey, Topping
@@ -52,3 +54,20 @@ def authenticate_api_key(raw: str) -> ApiKey | None:
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+class ToppingKey(HttpBearer):
+    """The API's authentication: a topping's key as a bearer token. The topping it belongs
+    to is ``request.api_topping`` in the endpoint."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        key = authenticate_api_key(token)
+        if key is not None:
+            request.api_topping = key.topping  # type: ignore[attr-defined]
+        return key
+
+
+def own_topping(request: HttpRequest, namespace: str) -> Topping | None:
+    """The key's topping if it is the one the URL names (a key never reaches another)."""
+    topping: Topping = request.api_topping  # type: ignore[attr-defined]
+    return topping if topping.namespace == namespace else None

@@ -1,6 +1,18 @@
+from __future__ import annotations
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from console.models import Membership, Topping
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the form's fields (others at the top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class ToppingForm(forms.ModelForm):

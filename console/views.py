@@ -8,16 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console import access, apikeys, panels, services
-from console.forms import AddMemberForm, RoleForm, ToppingForm
+from console.forms import AddMemberForm, RoleForm, ToppingForm, apply_errors
 from console.models import Topping
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -46,7 +38,7 @@ def topping_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Topping created with namespace “{topping.namespace}”.")
             return redirect(topping)
@@ -115,7 +107,7 @@ def member_add(request: HttpRequest, namespace: str) -> HttpResponse:
         try:
             services.add_member(topping, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['email']} added.")
             form = None

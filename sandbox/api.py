@@ -13,12 +13,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from connections.api import ToppingKey
 from console.api import INT64_MAX, body_doc, error_response, json_body, unstorable_fields
+from console.apikeys import ToppingKey, own_topping
 from sandbox import publishing, store
 from sandbox.models import SandboxRecord
 from workflows import isolation, schema
-from workflows.api import own_topping
 from workflows.records import RecordCall
 
 router = Router(tags=["sandbox"])

@@ -11,8 +11,8 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from connections.api import ToppingKey
 from console.api import Int64, body_doc, error_response, json_body, unstorable_fields
+from console.apikeys import ToppingKey, own_topping
 from workflows import schema
 from workflows.dispatch import new_event, record_events
 from workflows.models import Environment, Execution
@@ -76,11 +76,6 @@ class ExecutionFilter(Schema):
     status: str | None = None
     rule: Int64 | None = None
     limit: Int64 = 50
-
-
-def own_topping(request: HttpRequest, namespace: str):
-    topping = request.api_topping
-    return topping if topping.namespace == namespace else None
 
 
 @router.post(

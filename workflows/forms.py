@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from console.forms import apply_errors
 from workflows import functions
 from workflows.models import (
     FUNCTION_NAME_MAX_LENGTH,
@@ -136,11 +137,9 @@ class FunctionEditor:
 
     def add_errors(self, error: ValidationError) -> None:
         """Put the errors of ``check_function`` / ``full_clean`` next to their fields."""
+        apply_errors(self.form, error)
         if not hasattr(error, "error_dict"):
-            self.form.add_error(None, error.messages)
             return
-        for field, messages in error.message_dict.items():
-            self.form.add_error(field if field in self.form.fields else None, messages)
         self.error_position = syntax_position(error)
         if self.error_position is not None:
             self.error_message = error.message_dict["code"][0].split(": ", 1)[-1]

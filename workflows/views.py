@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console.access import get_topping_for_user
+from console.forms import apply_errors
 from console.models import Topping
-from console.views import _apply_errors
 from workflows import access, charts, isolation, schema, services
 from workflows.action_forms import ACTION_FORMS
 from workflows.forms import ExecutionFilterForm, FunctionEditor
@@ -129,7 +129,7 @@ def rule_edit(request: HttpRequest, namespace: str, pk: int | None = None) -> Ht
         try:
             rule = services.save_rule(editor.apply(), user=request.user)
         except ValidationError as error:
-            _apply_errors(editor.form, error)
+            apply_errors(editor.form, error)
         else:
             messages.success(request, f"Rule “{rule.name}” saved.")
             return redirect(rule)
@@ -195,7 +195,7 @@ def _action_page(request: HttpRequest, rule: Rule, action: Action) -> HttpRespon
         try:
             services.save_action(form.build(), user=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Action saved.")
             return redirect(rule)
