@@ -20,6 +20,7 @@ from connections.services.send import ConnectionUnusable, resolve
 from console.audit import log_action
 from sandbox.models import SandboxSettings, Version
 from workflows import functions as function_service
+from workflows import isolation
 from workflows.models import Action, Environment, Event, Function, Rule
 
 
@@ -161,9 +162,6 @@ def install(topping, *, user=None):
 
     Returns (version, execution or None, already_installed).
     """
-    from workflows import isolation
-    from workflows.runner import execute_now
-
     version = current_version(topping)
     if version is None:
         raise ValidationError("Nothing is published yet.")
@@ -180,7 +178,7 @@ def install(topping, *, user=None):
     if not version.install_function or function is None:
         return version, None, False
     try:
-        execution = execute_now(
+        execution = isolation.execute_now(
             function, {}, user=user, environment=Environment.PRODUCTION, kind="install"
         )
     except isolation.Busy:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from workflows import criteria, schema
+from workflows import criteria, queue, schema
 from workflows.models import Action, Environment, Event, Execution, Rule
 
 logger = logging.getLogger(__name__)
@@ -178,8 +178,6 @@ def dispatch_events(events: list[Event], modules: dict | None = None) -> list[in
 
 
 def _dispatch(events: list[Event], known: dict) -> list[int]:
-    from workflows import tasks
-
     with transaction.atomic():
         now = timezone.now()
         free = set(
@@ -232,7 +230,7 @@ def _dispatch(events: list[Event], known: dict) -> list[int]:
             Event.objects.bulk_update(events, ["evaluation", "dispatched_at", "version"])
         now_ids = [e.pk for e in created if e.enqueued_at is not None]
         if now_ids:
-            transaction.on_commit(lambda: tasks.enqueue(now_ids))
+            transaction.on_commit(lambda: queue.enqueue(now_ids))
     return now_ids
 
 

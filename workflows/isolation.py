@@ -36,6 +36,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from workflows.models import Execution
+from workflows.runner import run_execution, storable
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,6 @@ def start(execution_id: int) -> threading.Event:
     returned event is set when the run has ended, one way or another. Raises ``Busy``."""
     done = threading.Event()
     if settings.CONSOLE_SCRIPT_ISOLATION == "inline":
-        from workflows.runner import run_execution
-
         run_execution(execution_id)
         done.set()
         return done
@@ -170,8 +169,6 @@ def _child(execution_id: int, memory: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
         # This thread is new in the parent, so its database connection is too: the other
         # threads' connections were copied with the fork and are never touched here.
-        from workflows.runner import run_execution
-
         run_execution(execution_id)
         code = 0
     except BaseException:
@@ -192,3 +189,33 @@ def _settle(execution_id: int, message: str) -> None:
         lease_until=None,
         error={"type": "Limit exceeded", "message": message},
     )
+
+
+def execute_now(
+    function, arguments: dict, *, user, environment: str = "sandbox", kind: str = "test"
+) -> Execution:
+    """Run a function at once with the given arguments, stored like any run: Save & Execute
+    (kind "test") or a published version's installation hook (kind "install").
+
+    The run happens in a child process (workflows/isolation.py); this waits for it up to
+    ``CONSOLE_SCRIPT_WAIT_SECONDS`` and returns the row, finished or still running (the page
+    then polls it). Raises ``Busy`` when too many runs are under way."""
+    now = timezone.now()
+    label = {"test": "Save & Execute", "install": "On installation"}[kind]
+    execution = Execution.objects.create(
+        topping=function.topping,
+        environment=environment,
+        function=function,
+        kind=kind,
+        label=f"{label}: {function.name}"[:200],
+        user=user,
+        idempotency_key=f"{kind}:{function.pk}:{now.timestamp()}:{user.pk if user else 0}",
+        max_attempts=1,
+        due_at=now,
+        arguments=storable(arguments),
+    )
+    done = start(execution.pk)
+    if not transaction.get_connection().in_atomic_block:
+        done.wait(settings.CONSOLE_SCRIPT_WAIT_SECONDS)
+    execution.refresh_from_db()
+    return execution

@@ -7,6 +7,8 @@ work, retry and audit. A django-q2 task only ever carries an Execution's id.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -202,6 +204,29 @@ class Rule(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workflows:rule_detail", args=[self.topping.namespace, self.pk])
+
+    def next_run(self, after: dt.datetime) -> dt.datetime | None:
+        """The first run of a scheduled rule strictly after ``after``."""
+        if self.schedule_at is None:
+            return None
+        when = self.schedule_at
+        if self.recurrence in ("", self.Recurrence.ONCE):
+            return when if when > after else None
+        step = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(weeks=1)}.get(self.recurrence)
+        while when <= after:
+            if step is not None:
+                when += step
+            else:  # monthly, on the same day (or the month's last day)
+                month = when.month % 12 + 1
+                year = when.year + (when.month == 12)
+                day = min(self.schedule_at.day, days_in(year, month))
+                when = when.replace(year=year, month=month, day=day)
+        return when
+
+
+def days_in(year: int, month: int) -> int:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
 
 
 class Action(models.Model):

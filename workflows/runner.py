@@ -155,12 +155,12 @@ def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None
         "lease_until": None,
         "info_lines": bounded_info(outcome.info_lines),
         "calls": bounded_calls(outcome.calls),
-        "return_value": _storable(outcome.return_value),
+        "return_value": storable(outcome.return_value),
         "error": bounded_error(outcome.error),
         "log": [*execution.log, entry],
     }
     if execution.kind not in DIRECT_KINDS:
-        values["arguments"] = _storable(execution.arguments)
+        values["arguments"] = storable(execution.arguments)
     if status == Execution.Status.RETRYING:
         values.update(due_at=now + backoff(attempt), enqueued_at=None)
     updated = Execution.objects.filter(
@@ -173,7 +173,7 @@ def truncated(limit: int) -> str:
     return f"… output truncated at {limit:,} characters"
 
 
-def _storable(value: Any) -> Any:
+def storable(value: Any) -> Any:
     """A JSON-safe copy; past ``MAX_STORED_TEXT`` the JSON text, cut, with the marker."""
     text = json.dumps(value, default=str)
     if len(text) > MAX_STORED_TEXT:
@@ -390,35 +390,3 @@ def run_field_update(execution: Execution) -> Outcome:
     except deluge.DelugeRuntimeError as error:
         return _host_failure(error, host)
     return Outcome(True, return_value=answer, calls=host.calls)
-
-
-def execute_now(
-    function, arguments: dict, *, user, environment: str = "sandbox", kind: str = "test"
-) -> Execution:
-    """Run a function at once with the given arguments, stored like any run: Save & Execute
-    (kind "test") or a published version's installation hook (kind "install").
-
-    The run happens in a child process (workflows/isolation.py); this waits for it up to
-    ``CONSOLE_SCRIPT_WAIT_SECONDS`` and returns the row, finished or still running (the page
-    then polls it). Raises ``isolation.Busy`` when too many runs are under way."""
-    from workflows import isolation
-
-    now = timezone.now()
-    label = {"test": "Save & Execute", "install": "On installation"}[kind]
-    execution = Execution.objects.create(
-        topping=function.topping,
-        environment=environment,
-        function=function,
-        kind=kind,
-        label=f"{label}: {function.name}"[:200],
-        user=user,
-        idempotency_key=f"{kind}:{function.pk}:{now.timestamp()}:{user.pk if user else 0}",
-        max_attempts=1,
-        due_at=now,
-        arguments=_storable(arguments),
-    )
-    done = isolation.start(execution.pk)
-    if not transaction.get_connection().in_atomic_block:
-        done.wait(settings.CONSOLE_SCRIPT_WAIT_SECONDS)
-    execution.refresh_from_db()
-    return execution

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from console.audit import log_action
-from workflows import runner, tasks
+from workflows import isolation, queue
 from workflows.models import Action, Execution, Function, Rule
 from workflows.usage import function_usages
 
@@ -51,7 +51,7 @@ def run_test(function: Function, raw: dict[str, str], arguments: dict, *, user) 
     """Save & Execute: keep the typed values for next time and run the function now."""
     Function.objects.filter(pk=function.pk).update(test_args=raw)
     function.test_args = raw
-    return runner.execute_now(function, arguments, user=user)
+    return isolation.execute_now(function, arguments, user=user)
 
 
 # ------------------------------------------------------------------------------ rules
@@ -89,7 +89,7 @@ def save_rule(rule: Rule, *, user) -> Rule:
 def plan_next_run(rule: Rule) -> None:
     """Set when a scheduled rule fires next (None for the other triggers or when inactive)."""
     is_scheduled = rule.trigger == Rule.Trigger.SCHEDULE and rule.active
-    rule.next_run_at = tasks.next_run(rule, timezone.now()) if is_scheduled else None
+    rule.next_run_at = rule.next_run(timezone.now()) if is_scheduled else None
 
 
 @transaction.atomic
@@ -167,5 +167,5 @@ def delete_action(action: Action, *, user) -> None:
 def retry_execution(execution: Execution, *, user) -> None:
     if execution.status != Execution.Status.FAILED:
         raise ValidationError("Only a failed run can be retried.")
-    tasks.retry(execution)
+    queue.requeue_failed(execution)
     log_action(execution, "workflows.execution.retried", user=user, data={"label": execution.label})

@@ -8,7 +8,7 @@ import pytest
 from sandbox.models import CollectionItem, EmulatedCollection
 from tests.sandbox.conftest import BOOKS
 from tests.sandbox.scripting import run, stub
-from workflows import runner
+from workflows import isolation
 
 pytestmark = pytest.mark.django_db
 
@@ -272,8 +272,8 @@ return "created " + r.get("contact").get("contact_id");
     function = make_function(
         "upsert", code, [{"name": "email", "type": "string"}, {"name": "name", "type": "string"}]
     )
-    first = runner.execute_now(function, {"email": "a@x.co", "name": "A"}, user=owner)
-    second = runner.execute_now(function, {"email": "a@x.co", "name": "B"}, user=owner)
+    first = isolation.execute_now(function, {"email": "a@x.co", "name": "A"}, user=owner)
+    second = isolation.execute_now(function, {"email": "a@x.co", "name": "B"}, user=owner)
     assert (first.status, first.return_value) == ("succeeded", "created 1")
     assert (second.status, second.return_value) == ("succeeded", "updated 1")
     assert [c["method"] for c in second.calls] == ["GET", "PUT"]

@@ -9,7 +9,7 @@ import deluge
 from sandbox import store
 from sandbox.models import SandboxRecord
 from sandbox.stubs import SandboxHost
-from workflows import records, runner
+from workflows import isolation, records, runner
 from workflows.models import Action, Event, Execution, Rule
 
 pytestmark = pytest.mark.django_db
@@ -475,7 +475,7 @@ def test_save_and_execute_runs_tasks_against_the_sandbox(topping, owner, people,
         'return u.get("data").get(0).get("code");',
         [{"name": "email", "type": "string"}],
     )
-    execution = runner.execute_now(function, {"email": "grace@navy.example"}, user=owner)
+    execution = isolation.execute_now(function, {"email": "grace@navy.example"}, user=owner)
     assert execution.status == "succeeded", execution.error
     assert execution.environment == "sandbox"
     assert execution.info_lines == ["found Grace Hopper"]
@@ -486,7 +486,7 @@ def test_save_and_execute_runs_tasks_against_the_sandbox(topping, owner, people,
 
 def test_save_and_execute_a_failing_task_reports_a_deluge_error(topping, owner, make_function):
     function = make_function("broken", 'return zoho.crm.getRecordById("Contacts");', [])
-    execution = runner.execute_now(function, {}, user=owner)
+    execution = isolation.execute_now(function, {}, user=owner)
     assert execution.status == "failed"
     assert "record id" in execution.error["message"]
     assert "line" in execution.error

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from sandbox import store
 from sandbox.models import CollectionItem, EmulatedCollection, SandboxRecord, SandboxSettings, Stub
-from workflows import schema
+from workflows import isolation, schema
 from workflows.models import Action, Event, Execution, ModuleField, Rule
 
 pytestmark = pytest.mark.django_db
@@ -356,11 +356,10 @@ def test_reset_clears_records_items_and_traces_but_keeps_stubs(topping, owner, m
 
 
 def test_reset_clears_sandbox_executions_only(topping, owner, make_function):
-    from workflows import runner
 
     function = make_function("hello", 'info "hi";\nreturn 1;')
-    sandbox_run = runner.execute_now(function, {}, user=owner)
-    production_run = runner.execute_now(function, {}, user=owner, environment="production")
+    sandbox_run = isolation.execute_now(function, {}, user=owner)
+    production_run = isolation.execute_now(function, {}, user=owner, environment="production")
     counts = store.reset_sandbox(topping)
     assert counts["executions"] == 1
     assert not Execution.objects.filter(pk=sandbox_run.pk).exists()

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.connections.fixtures import CANARY
-from workflows import dispatch, records, runner, tasks
+from workflows import dispatch, isolation, queue, records, runner, tasks
 from workflows.models import Action, Execution, Rule
 
 CONTACT = {"ID": "7", "Last_Name": "Lovelace", "Email": "ada@example.com", "Title": "Countess"}
@@ -254,7 +254,7 @@ def test_retry_of_a_failed_run(
     emit()
     assert drain() == ["failed"]
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.retry(only_execution())
+        queue.requeue_failed(only_execution())
     assert only_execution().status == "queued"
     assert drain() == ["succeeded"]
     assert only_execution().attempts == 2
@@ -312,7 +312,7 @@ def test_host_api_store_reaches_the_host_through_a_connection(
         "read",
         'r = zoho.bigin.getRecordById("Contacts", 42, Map(), "books");\nreturn r;',
     )
-    execution = runner.execute_now(function, {}, user=owner, environment="production")
+    execution = isolation.execute_now(function, {}, user=owner, environment="production")
     assert execution.status == "succeeded", execution.error
     request = echo_server.requests[-1]
     assert request["method"] == "GET" and request["path"] == "/Contacts/42"
@@ -324,7 +324,7 @@ def test_sendmail_uses_django_mail(make_function, owner):
         "notify",
         'sendmail [ from: zoho.adminuserid to: "a@example.com" subject: "Hi" message: "Body" ];',
     )
-    execution = runner.execute_now(function, {}, user=owner)
+    execution = isolation.execute_now(function, {}, user=owner)
     assert execution.status == "succeeded", execution.error
     [message] = mail.outbox
     assert message.to == ["a@example.com"] and message.subject == "Hi"
@@ -335,14 +335,14 @@ def test_execute_now_records_a_test_run(make_function, owner):
     function = make_function(
         "echo", 'info "got " + n;\nreturn n + 1;', [{"name": "n", "type": "int"}]
     )
-    execution = runner.execute_now(function, {"n": "4"}, user=owner)
+    execution = isolation.execute_now(function, {"n": "4"}, user=owner)
     assert execution.kind == "test" and execution.environment == "sandbox"
     assert execution.info_lines == ["got 4"] and execution.return_value == 5
 
 
 def test_runtime_error_on_the_first_body_line_has_the_body_column(make_function, owner):
     function = make_function("first", "x = 1 / 0;\nreturn x;")
-    execution = runner.execute_now(function, {}, user=owner)
+    execution = isolation.execute_now(function, {}, user=owner)
     assert execution.status == "failed"
     assert execution.error["line"] == 1
     assert execution.error["column"] <= len("x = 1 / 0;")

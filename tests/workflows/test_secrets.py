@@ -173,7 +173,7 @@ def test_no_secret_in_any_table(run_through_events):
 
 
 def test_save_and_execute_keeps_no_secret(api_connection, make_function, owner, echo_server):
-    from workflows.runner import execute_now
+    from workflows.isolation import execute_now
 
     function = make_function("leaky_test", LEAKY_CODE, [{"name": "contact", "type": "map"}])
     execution = execute_now(function, {"contact": {"Email": "a@b.co"}}, user=owner)
