@@ -6,10 +6,9 @@ class SandboxConfig(AppConfig):
 
     def ready(self) -> None:
         from console.api import api as root
-        from sandbox import api, publishing, store, stubs
-        from workflows import dispatch, records, runner
+        from sandbox import api, publishing, stubs
+        from workflows import hooks
 
         root.add_router("/", api.router)
-        records.STORES["sandbox"] = store.SandboxStore
-        runner.HOST_FACTORIES["sandbox"] = stubs.SandboxHost
-        dispatch.RULE_SOURCES.append(publishing.published_rules)
+        hooks.ENVIRONMENT_HOSTS.register("sandbox", stubs.SandboxHost)
+        hooks.RULE_SOURCES.register(publishing.published_rules)

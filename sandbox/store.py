@@ -292,7 +292,7 @@ def _failure(code: str, message: str, details: dict | None = None) -> dict:
 
 
 class SandboxStore:
-    """Answers integration tasks against the sandbox's records (``records.STORES``)."""
+    """Answers integration tasks against the sandbox's records (``SandboxHost.store()``)."""
 
     def __init__(self, topping, user=None, host=None) -> None:
         self.topping, self.user = topping, user

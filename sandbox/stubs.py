@@ -19,6 +19,7 @@ from django.db.models import F
 
 from deluge import DelugeRuntimeError, HttpResponse
 from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings, Stub
+from sandbox.store import SandboxStore
 from workflows.host import WorkflowHost
 
 JSON = {"Content-Type": "application/json"}
@@ -161,6 +162,12 @@ class SandboxHost(WorkflowHost):
         self.intercept = self._answer
         if self.settings.record_responses:
             self.observe = self._record
+
+    def store(self) -> SandboxStore:
+        """Record tasks reach the emulated host application, never the real host."""
+        if self._store is None:
+            self._store = SandboxStore(self.topping, self.user, self)
+        return self._store
 
     def _answer(self, method: str, url: str, request: dict) -> HttpResponse | None:
         found = collection_for(self.topping, url)

@@ -5,11 +5,11 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
 
     def ready(self) -> None:
-        from connections.services import manage
-        from console import panels
+        from connections.hooks import USAGE_FINDERS
         from console.api import api as root
+        from console.hooks import DASHBOARD_PANELS
         from workflows import api, checks, usage, views  # noqa: F401 (checks register)
 
         root.add_router("/", api.router)
-        manage.USAGE_FINDERS.append(usage.connection_usages)
-        panels.DASHBOARD_PANELS.append(views.runs_panel)
+        USAGE_FINDERS.register(usage.connection_usages)
+        DASHBOARD_PANELS.register(views.runs_panel)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,13 +18,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from workflows import criteria, queue, schema
+from workflows.hooks import RULE_SOURCES
 from workflows.models import Action, Environment, Event, Execution, Rule
 
 logger = logging.getLogger(__name__)
-
-# Which rules an event runs. Production runs the published version once publishing exists
-# (the sandbox app replaces this); until then a topping's active rules.
-RULE_SOURCES: list[Callable[[Event], Iterable[Rule] | None]] = []
 
 
 def rules_for(event: Event) -> list[Rule]:

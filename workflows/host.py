@@ -181,13 +181,11 @@ class WorkflowHost(Host):
         return shape_response(request, response)
 
     # ------------------------------------------------------------ integration
-    def store(self):
+    def store(self) -> records.RecordStore:
+        """Where ``zoho.crm.*`` / ``zoho.bigin.*`` tasks go: the host's REST API through the
+        topping's connection (the sandbox's host overrides this with its emulated records)."""
         if self._store is None:
-            factory = records.STORES.get(self.environment)
-            if factory is not None:
-                self._store = factory(self.topping, self.user, self)
-            else:
-                self._store = records.HostApiStore(self.topping, self.user, self._host_api)
+            self._store = records.HostApiStore(self.topping, self.user, self._host_api)
         return self._store
 
     def _host_api(self, connection: str, method: str, path: str, params, body) -> Any:

@@ -3,15 +3,15 @@
 ``parse_task`` turns a task's name and arguments into a ``RecordCall``; a store answers
 it with what the host's REST API returns (``{"data": [...]}`` for reads, the success
 envelope for writes). In production the store is the host API itself, reached through the
-topping's connection to the host app; the sandbox registers its emulated store in
-``STORES`` under the environment it serves.
+topping's connection to the host app; the sandbox's host (``WorkflowHost.store()``
+overridden) answers from its emulated records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from deluge import DelugeRuntimeError
@@ -115,8 +115,10 @@ def host_app(topping) -> str:
     return "bigin" if bigin else "crm"
 
 
-# environment -> factory(topping, user, host) -> store with ``perform(call) -> value``
-STORES: dict[str, Callable] = {}
+class RecordStore(Protocol):
+    """What answers record tasks: ``perform(call)`` returns what the host API would."""
+
+    def perform(self, call: RecordCall) -> Any: ...
 
 
 class HostApiStore:

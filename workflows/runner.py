@@ -28,6 +28,7 @@ import deluge
 from console.models import Topping
 from deluge.support import truncated_marker
 from workflows import dispatch, functions, records, schema
+from workflows.hooks import ENVIRONMENT_HOSTS
 from workflows.host import TransientError, WorkflowHost, is_transient_status
 from workflows.models import Action, Execution
 
@@ -238,17 +239,13 @@ def perform(execution: Execution) -> Outcome:
 
 
 def new_host(execution: Execution) -> WorkflowHost:
-    factory = HOST_FACTORIES.get(execution.environment, WorkflowHost)
+    factory = ENVIRONMENT_HOSTS.get(execution.environment, WorkflowHost)
     return factory(
         execution.topping,
         environment=execution.environment,
         user=execution.user,
         idempotency_key=execution.idempotency_key,
     )
-
-
-# environment -> WorkflowHost subclass (the sandbox adds its stubs)
-HOST_FACTORIES: dict[str, type[WorkflowHost]] = {}
 
 
 def function_arguments(execution: Execution) -> dict:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from connections.hooks import USAGE_FINDERS
 from connections.models import AuthType, Connection, Credential, GrantType, Service
 from connections.schemas import Secrets
 from connections.services import send, tokens, urlparams
@@ -26,14 +27,11 @@ class Usage:
 
 
 def usages(connection: Connection) -> list[Usage]:
-    """Where a connection is used. Apps that refer to connections register a finder here."""
+    """Where a connection is used, as the apps registered in ``USAGE_FINDERS`` find it."""
     found: list[Usage] = []
     for finder in USAGE_FINDERS:
         found.extend(finder(connection))
     return found
-
-
-USAGE_FINDERS: list = []
 
 
 def suggest_link_name(topping: Topping, name: str) -> str:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from connections.catalog.loader import load_services, read_catalog
+from connections.hooks import USAGE_FINDERS
 from connections.models import AuthType, Connection, Service
 from connections.services import manage
 from connections.services.naming import link_name_from, unique_link_name
@@ -106,7 +107,7 @@ def test_link_name_cannot_change_on_edit(bearer_connection, owner, client_for):
 
 
 def test_delete_refused_while_used(bearer_connection, owner, client_for):
-    manage.USAGE_FINDERS.append(lambda c: [manage.Usage("function", "sync_contact", "/f/1")])
+    finder = USAGE_FINDERS.register(lambda c: [manage.Usage("function", "sync_contact", "/f/1")])
     try:
         client = client_for(owner)
         url = reverse("connections:delete", args=[bearer_connection.topping.namespace, "pat"])
@@ -114,7 +115,7 @@ def test_delete_refused_while_used(bearer_connection, owner, client_for):
         assert "function sync_contact" in response.content.decode()
         assert Connection.objects.filter(pk=bearer_connection.pk).exists()
     finally:
-        manage.USAGE_FINDERS.pop()
+        USAGE_FINDERS.unregister(finder)
     client.post(url)
     assert not Connection.objects.filter(pk=bearer_connection.pk).exists()
 

@@ -9,7 +9,7 @@ import deluge
 from sandbox import store
 from sandbox.models import SandboxRecord
 from sandbox.stubs import SandboxHost
-from workflows import isolation, records, runner
+from workflows import hooks, isolation
 from workflows.models import Action, Event, Execution, Rule
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,9 @@ def people(topping, owner):
     ]  # fmt: skip
 
 
-def test_the_sandbox_registers_its_store_and_host():
-    assert records.STORES["sandbox"] is store.SandboxStore
-    assert runner.HOST_FACTORIES["sandbox"] is SandboxHost
+def test_the_sandbox_registers_its_store_and_host(topping):
+    assert hooks.ENVIRONMENT_HOSTS["sandbox"] is SandboxHost
+    assert isinstance(SandboxHost(topping, environment="sandbox").store(), store.SandboxStore)
 
 
 # ------------------------------------------------------------------------------ get

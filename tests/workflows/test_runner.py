@@ -10,7 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.connections.fixtures import CANARY
-from workflows import dispatch, isolation, queue, records, runner, tasks
+from workflows import dispatch, hooks, isolation, queue, records, runner, tasks
+from workflows.host import WorkflowHost
 from workflows.models import Action, Execution, Rule
 
 CONTACT = {"ID": "7", "Last_Name": "Lovelace", "Email": "ada@example.com", "Title": "Countess"}
@@ -277,7 +278,12 @@ def test_field_update_goes_to_the_record_store(
     topping, make_rule, drain, monkeypatch, django_capture_on_commit_callbacks
 ):
     _MemoryStore.seen = []
-    monkeypatch.setitem(records.STORES, "sandbox", _MemoryStore)
+
+    class MemoryHost(WorkflowHost):
+        def store(self):
+            return _MemoryStore(self.topping, self.user, self)
+
+    monkeypatch.setitem(hooks.ENVIRONMENT_HOSTS._items, "sandbox", MemoryHost)
     make_rule(
         actions=[{"kind": Action.Kind.FIELD_UPDATE, "config": {"field": "Title", "value": "Dr"}}]
     )
