@@ -2,21 +2,24 @@
 
 Every node carries its 1-based ``line`` and ``column``; they are left out of equality so
 that a tree printed back to source and parsed again compares equal to the original.
+
+``walk`` and ``NodeVisitor`` (at the end) are the one way passes go over a tree, as in
+CPython's ``ast`` module. A node's fields are its ``__slots__`` (other than the position);
+child nodes sit in them directly or inside lists and tuples (``If.branches`` holds
+``(condition, body)`` pairs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-
-
-def _pos():
-    return field(default=0, compare=False, repr=False, kw_only=True)
+from typing import Any
 
 
 @dataclass(eq=True, slots=True)
 class Node:
-    line: int = _pos()
-    column: int = _pos()
+    line: int = field(default=0, compare=False, repr=False, kw_only=True)
+    column: int = field(default=0, compare=False, repr=False, kw_only=True)
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -26,7 +29,7 @@ class Node:
 class Literal(Node):
     """``kind`` is one of string, long, decimal, boolean, null, datetime (single-quoted)."""
 
-    value: object
+    value: Any  # str, int, float, bool or None as ``kind`` says (a datetime's text)
     kind: str
 
 
@@ -227,3 +230,74 @@ class Program(Node):
     @property
     def main(self) -> Function:
         return self.functions[0]
+
+
+# --------------------------------------------------------------------------------- walking
+
+_FIELDS: dict[type[Node], tuple[str, ...]] = {}
+
+
+def fields_of(cls: type[Node]) -> tuple[str, ...]:
+    """The field names of a node class, in declaration order (``line``/``column`` left out)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            name
+            for klass in reversed(cls.__mro__)
+            if klass is not Node
+            for name in klass.__dict__.get("__slots__", ())
+        )
+        _FIELDS[cls] = names
+    return names
+
+
+def iter_fields(node: Node) -> Iterator[tuple[str, Any]]:
+    """``(name, value)`` for each field of ``node``."""
+    for name in fields_of(type(node)):
+        yield name, getattr(node, name)
+
+
+def iter_child_nodes(node: Node) -> Iterator[Node]:
+    """The nodes directly under ``node``, in source order, found inside lists and tuples too."""
+    stack: list[Any] = [value for _, value in iter_fields(node)]
+    stack.reverse()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Node):
+            yield item
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+
+
+def walk(node: Node | Sequence[Node]) -> Iterator[Node]:
+    """Every node under ``node`` (a node, itself included, or a block's list of nodes).
+
+    Depth first in source order (a node comes before the nodes under it). Uses no
+    recursion: a chain such as ``a + b + ...`` of thousands of terms is as deep as it is long.
+    """
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Node):
+            yield item
+            names = _FIELDS.get(type(item)) or fields_of(type(item))
+            for name in reversed(names):
+                stack.append(getattr(item, name))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+
+
+class NodeVisitor:
+    """Calls ``visit_<ClassName>(node)`` for each node visited, as CPython's
+    ``ast.NodeVisitor``; a class without such a method gets ``generic_visit``, which visits
+    the node's children. A ``visit_`` method that wants the children visited too calls
+    ``generic_visit`` itself. This recurses once per level: for trees of unbounded depth
+    (long operator chains) use ``walk``."""
+
+    def visit(self, node: Node) -> Any:
+        method = getattr(self, "visit_" + type(node).__name__, self.generic_visit)
+        return method(node)
+
+    def generic_visit(self, node: Node) -> None:
+        for child in iter_child_nodes(node):
+            self.visit(child)

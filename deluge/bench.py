@@ -11,9 +11,11 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from .engine import compile_script
-from .host import StandaloneHost
+from .host import InvokeRequest, StandaloneHost
 from .limits import Limits
 from .parser import parse
 
@@ -31,7 +33,7 @@ return total;
 """
 
 
-def py_loops(n):
+def py_loops(n: int) -> int:
     total = 0
     i = 0
     while i < n:
@@ -50,7 +52,7 @@ return out.length();
 """
 
 
-def py_strings(words):
+def py_strings(words: list[str]) -> int:
     out = ""
     for w in words:
         out = out + w.upper() + ","
@@ -78,10 +80,10 @@ return sum;
 """
 
 
-def py_maps(values):
-    rows = []
+def py_maps(values: list[int]) -> int:
+    rows: list[Any] = []
     for v in values:
-        row = {}
+        row: dict[str, Any] = {}
         row["id"] = v
         row["name"] = "item " + str(v)
         rows.append(row)
@@ -103,7 +105,7 @@ return count;
 """
 
 
-def py_json(texts):
+def py_json(texts: list[str]) -> int:
     count = 0
     for t in texts:
         m = json.loads(t)
@@ -138,12 +140,12 @@ return synced;
 """
 
 
-def py_sync(contacts, post):
+def py_sync(contacts: list[Any], post: Callable[[str, str], Any]) -> int:
     synced = 0
     for c in contacts:
         if c.get("Email") is None or c.get("Email") == "":
             continue
-        payload = {}
+        payload: dict[str, Any] = {}
         payload["email"] = c.get("Email").lower()
         payload["name"] = c.get("First_Name") + " " + c.get("Last_Name")
         resp = post("https://api.example.com/subscribers", json.dumps(payload))
@@ -153,11 +155,11 @@ def py_sync(contacts, post):
 
 
 class _BenchHost(StandaloneHost):
-    def invoke_url(self, request):
+    def invoke_url(self, request: InvokeRequest) -> Any:
         return json.loads('{"status": "ok", "id": "1"}')
 
 
-def _items(quick: bool):
+def _items(quick: bool) -> list[tuple[str, str, dict[str, Any], Callable[[], int]]]:
     n = N // 4 if quick else N
     words = [f"word{i}" for i in range(n)]
     values = list(range(n // 2))
@@ -167,7 +169,7 @@ def _items(quick: bool):
         for i in range(n // 10)
     ]
 
-    def post(url, body):
+    def post(url: str, body: str) -> Any:
         return json.loads('{"status": "ok", "id": "1"}')
 
     return [
@@ -179,7 +181,9 @@ def _items(quick: bool):
     ]
 
 
-def _medians(first, second, repeat: int) -> tuple[float, float]:
+def _medians(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> tuple[float, float]:
     """Median run times of two functions, timed in turns so that both see the same load
     on a shared machine (timing one after the other lets a burst favour either side)."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -202,7 +206,7 @@ def parse_throughput(seconds: float = 1.0) -> float:
     return done / (time.perf_counter() - started)
 
 
-def main(quick: bool = False, out=None) -> int:
+def main(quick: bool = False, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     repeat = 3 if quick else 7
     budget = 0.2 if quick else 1.5  # seconds of timing per item: short items run more often
@@ -220,7 +224,9 @@ def main(quick: bool = False, out=None) -> int:
             return 1
         runs = max(repeat, min(201, int(budget / (time.perf_counter() - started))))
         engine, native = _medians(
-            lambda s=script, a=args: s.run(a, host=host, limits=limits), python, runs
+            lambda s=script, a=args: s.run(a, host=host, limits=limits),  # type: ignore[misc]
+            python,
+            runs,
         )
         ratio = engine / native
         worst = max(worst, ratio)

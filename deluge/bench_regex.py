@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 import statistics
 import time
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import regex
+
+# (name, compile a pattern, keyword arguments of each call)
+Engine = tuple[str, Callable[[str], Any], dict[str, float]]
 
 # (pattern, text): e-mail and phone checks, clean-ups, splits, and the Java features
 # (back-references, look-arounds, possessive quantifiers, \p classes) that scripts use.
@@ -29,8 +34,8 @@ CASES = [
 ]
 
 
-def _engines():
-    engines = [
+def _engines() -> list[Engine]:
+    engines: list[Engine] = [
         ("re (old)", lambda p: re.compile(p), {}),
         ("regex + timeout", lambda p: regex.compile(p, regex.VERSION0), {"timeout": 1.0}),
     ]
@@ -42,7 +47,7 @@ def _engines():
     return engines
 
 
-def _time(compiled, text: str, extra: dict, n: int) -> float:
+def _time(compiled: Any, text: str, extra: dict[str, float], n: int) -> float:
     started = time.perf_counter()
     for _ in range(n):
         compiled.search(text, **extra)
@@ -50,12 +55,13 @@ def _time(compiled, text: str, extra: dict, n: int) -> float:
     return (time.perf_counter() - started) / (2 * n)
 
 
-def main(quick: bool = False, out=None) -> int:
+def main(quick: bool = False, out: TextIO | None = None) -> int:
     n = 300 if quick else 3000
     rounds = 3 if quick else 5
     print(f"{'engine':<18}{'us per call':>12}  refused patterns", file=out)
     for name, compile_, extra in _engines():
-        per_call, refused = [], []
+        per_call: list[float] = []
+        refused: list[str] = []
         for pattern, text in CASES:
             try:
                 compiled = compile_(pattern)

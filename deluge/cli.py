@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 from .engine import compile_script
 from .errors import DelugeError, DelugeSyntaxError
@@ -17,7 +18,7 @@ def _read(path: str) -> str:
     return Path(path).read_text(encoding="utf-8-sig")
 
 
-def cmd_check(files: list[str], out) -> int:
+def cmd_check(files: list[str], out: TextIO) -> int:
     ok = failed = 0
     for name in files:
         try:
@@ -33,8 +34,8 @@ def cmd_check(files: list[str], out) -> int:
     return 1 if failed else 0
 
 
-def _parse_args(pairs: list[str]) -> dict:
-    args = {}
+def _parse_args(pairs: list[str]) -> dict[str, Any]:
+    args: dict[str, Any] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
         if not sep:
@@ -46,7 +47,7 @@ def _parse_args(pairs: list[str]) -> dict:
     return args
 
 
-def cmd_run(path: str, pairs: list[str], fixtures: str | None, out, err) -> int:
+def cmd_run(path: str, pairs: list[str], fixtures: str | None, out: TextIO, err: TextIO) -> int:
     http = json.loads(_read(fixtures)) if fixtures else {}
     host = StandaloneHost(http_fixtures=http)
     try:
@@ -68,7 +69,9 @@ def cmd_run(path: str, pairs: list[str], fixtures: str | None, out, err) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, out=None, err=None) -> int:
+def main(
+    argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     parser = argparse.ArgumentParser(prog="python -m deluge", description=__doc__)

@@ -9,13 +9,15 @@ and column without any cost while running.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import ast
 from .compile_ops import BOOLEAN_OPS, OpsMixin
 from .infer import LIST, LONG, MAP
 from .methods import GUARDS, Inline, direct_target, inline_for
-from .runtime.registry import lookup_function
+from .runtime.registry import Builtin, Impl, lookup_function
 from .runtime.values import parse_datetime_literal
 
 NAMESPACES = frozenset(
@@ -29,7 +31,7 @@ BARE_WORD_KEYS = frozenset({"type", "response-format", "response-decoding"})
 
 
 MAX_COPIED = 400  # characters of argument code a call site may write in both of its branches
-KNOWN_TYPES = {MAP: dict, LIST: list}
+KNOWN_TYPES: dict[str | None, type] = {MAP: dict, LIST: list}
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,17 @@ class ExprMixin(OpsMixin):
     """Needs from the host class: mark(), const(), builtin(), method_dispatch(), var(),
     is_var(), user_index(), the saw_user_call flag, and what OpsMixin needs."""
 
+    if TYPE_CHECKING:
+        saw_user_call: bool
+
+        def const(self, value: object) -> str: ...
+        def builtin(self, impl: Impl) -> str: ...
+        def method_dispatch(self, name: str, nargs: int) -> str: ...
+        def user_index(self, low: str) -> int | None: ...
+
     # ----------------------------------------------------------------------- entry
     def expr(self, node: ast.Node) -> str:
-        method = getattr(self, "x_" + type(node).__name__)
+        method: Callable[[ast.Node], str] = getattr(self, "x_" + type(node).__name__)
         return method(node)
 
     def cond(self, node: ast.Node) -> str:
@@ -98,8 +108,11 @@ class ExprMixin(OpsMixin):
         while isinstance(node, ast.Member):
             names.append(node.name)
             node = node.obj
-        root_ok = isinstance(node, ast.Name) and not self.is_var(node.name)
-        if root_ok and node.name.lower() in NAMESPACES:
+        if (
+            isinstance(node, ast.Name)
+            and not self.is_var(node.name)
+            and node.name.lower() in NAMESPACES
+        ):
             names.append(node.name)
             return names[::-1]
         return None
@@ -180,7 +193,9 @@ class ExprMixin(OpsMixin):
             return site.fast
         return f"({site.fast} if {site.guard} else {site.slow})"
 
-    def method_site(self, node: ast.MethodCall, spec: Inline | None, statement=False) -> CallSite:
+    def method_site(
+        self, node: ast.MethodCall, spec: Inline | None, statement: bool = False
+    ) -> CallSite:
         """The code of ``receiver.name(args)``: the dispatcher call (``slow``), and where the
         receiver's type allows, ``spec`` inlined or the built-in called directly (``fast``)
         under ``guard``. ``fast`` and ``slow`` each evaluate the arguments once, in order.
@@ -243,7 +258,9 @@ class ExprMixin(OpsMixin):
             guard = f"(({k} := _T({bind})) is {GUARDS[types[0]]} or {alts})"
         return CallSite(" and ".join([guard, *tests]), fast, call(dispatch, r), setup)
 
-    def argument_tests(self, nodes, codes, plain, spec: Inline) -> list[str] | None:
+    def argument_tests(
+        self, nodes: list[ast.Node], codes: list[str], plain: list[bool], spec: Inline
+    ) -> list[str] | None:
         """Run-time tests that the arguments are what ``spec`` needs; None if not testable
         (an argument with effects would run twice)."""
         tests = []
@@ -315,7 +332,7 @@ def _is_record_attachment(value: ast.Node) -> bool:
     return False
 
 
-def arity_message(builtin, n: int) -> str:
+def arity_message(builtin: Builtin, n: int) -> str:
     lo, hi = builtin.min_args, builtin.max_args
     if hi is None:
         expected = f"at least {lo}"

@@ -15,10 +15,15 @@ any test. A pure operand (a literal or a local variable) is used as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import ast
 from .infer import LONG, STRING, kind
+
+if TYPE_CHECKING:
+    from .compiler import ProgramCompiler
 
 COMPARE = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
 ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod"}
@@ -28,6 +33,21 @@ BOOLEAN_OPS = frozenset({"==", "!=", "<", "<=", ">", ">=", "&&", "||"})
 class OpsMixin:
     """Needs from the host class: expr(), cond(), mark(), is_var(), is_free(), var(),
     stable_long(), and the attributes fast, kinds, stable, temps, pc."""
+
+    if TYPE_CHECKING:
+        fast: bool
+        kinds: dict[str, str]
+        stable: set[str]
+        temps: Iterator[int]
+        pc: ProgramCompiler
+
+        def expr(self, node: ast.Node) -> str: ...
+        def cond(self, node: ast.Node) -> str: ...
+        def mark(self, node: ast.Node, label: str) -> str: ...
+        def is_var(self, name: str) -> bool: ...
+        def is_free(self, name: str) -> bool: ...
+        def var(self, name: str) -> str: ...
+        def stable_long(self, name: str) -> str: ...
 
     def kind(self, node: ast.Node) -> str | None:
         return kind(node, self.kinds, self.pc.user_names)
@@ -42,7 +62,7 @@ class OpsMixin:
         k = next(self.temps)
         return f"_x{k}", f"_y{k}", f"_t{k}"
 
-    def slow(self, node: ast.Node, call: str) -> str:
+    def slow(self, node: ast.Binary | ast.Unary, call: str) -> str:
         return self.mark(node, node.op) + call + ")"
 
     # ------------------------------------------------------------------------ unary
@@ -224,6 +244,7 @@ class OpsMixin:
                 fast.append(tmp)
                 slow.append(tmp)
             else:
+                assert isinstance(node, ast.Name)  # "stable" and "free" are variables
                 tests.append(self.stable_long(node.name))
                 fast.append(self.var(node.name))
                 slow.append(code)

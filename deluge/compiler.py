@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Hashable
+from typing import Any
 
 from . import ast
 from .compile_expr import BARE_WORD_KEYS, NAMESPACES, ExprMixin
@@ -19,6 +20,7 @@ from .errors import DelugeSyntaxError
 from .infer import variable_kinds
 from .lexer import source_line
 from .methods import inline_for, make_dispatch
+from .runtime.registry import Impl
 
 MARK = "\x00"
 _counter = itertools.count()
@@ -41,15 +43,6 @@ _PROLOGUE_NAMES = re.compile(r"\b(" + "|".join(PROLOGUE) + r")\b")
 ASSIGN_OPS = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "%=": "%"}
 
 
-@dataclass
-class Compiled:
-    code: object
-    python_source: str
-    positions: list[tuple[int, int, str]]  # python line (1-based) -> deluge line, col, label
-    globals: dict
-    functions: list
-
-
 class ProgramCompiler:
     """``fast=False`` leaves out the inline fast paths: the code nests about half as deep,
     for the rare script whose expressions are too deep for CPython's parser otherwise."""
@@ -61,14 +54,14 @@ class ProgramCompiler:
         self.lines: list[str] = []
         self.positions: list[tuple[int, int, str]] = []
         self.marks: list[tuple[int, int, str]] = []
-        self.globals: dict = {}
-        self.consts: dict = {}
-        self.user_names = {}
+        self.globals: dict[str, Any] = {}
+        self.consts: dict[Hashable, str] = {}
+        self.user_names: dict[str, int] = {}  # lower-case name -> index in program.functions
         for i, fn in enumerate(program.functions):
             if fn.name:
                 self.user_names.setdefault(fn.name.lower(), i)
 
-    def add_global(self, prefix: str, value, key=None) -> str:
+    def add_global(self, prefix: str, value: object, key: Hashable | None = None) -> str:
         k = key if key is not None else (prefix, id(value))
         name = self.consts.get(k)
         if name is None:
@@ -123,10 +116,10 @@ class FunctionCompiler(ExprMixin):
         self.pc.marks.append((node.line, node.column, label))
         return f"({MARK}{len(self.pc.marks) - 1}{MARK}"
 
-    def const(self, value) -> str:
+    def const(self, value: object) -> str:
         return self.pc.add_global("k", value, key=("k", type(value), repr(value)))
 
-    def builtin(self, impl) -> str:
+    def builtin(self, impl: Impl) -> str:
         return self.pc.add_global("b", impl, key=("b", id(impl)))
 
     def method_dispatch(self, name: str, nargs: int) -> str:
@@ -358,43 +351,23 @@ class FunctionCompiler(ExprMixin):
         return DelugeSyntaxError(message, node.line, node.column, source_line(src, node.line))
 
 
-def _scan(nodes, assigned: set[str], reads: set[str]) -> None:
+def _scan(body: list[ast.Node], assigned: set[str], reads: set[str]) -> None:
     """Collect assigned and read variable names (lower case) of one function body."""
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        t = type(node)
-        if t is ast.Name:
-            reads.add(node.name.lower())
-            continue
-        if t is ast.Assign and isinstance(node.target, ast.Name):
+    bare: set[int] = set()  # the Names of ``type: GET`` in a task: words, not variables
+    for node in ast.walk(body):
+        if isinstance(node, ast.Name):
+            if id(node) not in bare:
+                reads.add(node.name.lower())
+        elif isinstance(node, ast.Assign) and isinstance(node.target, ast.Name):
             assigned.add(node.target.name.lower())
-        elif t is ast.ForEach or (t is ast.Try and node.var):
+        elif isinstance(node, ast.ForEach | ast.Try) and node.var:  # a loop's var is never ""
             assigned.add(node.var.lower())
-        elif t is ast.Task:
-            for key, value in node.params:
-                if not (key in BARE_WORD_KEYS and type(value) is ast.Name):
-                    stack.append(value)
-            continue
-        for slot in t.__slots__:
-            if slot in ("line", "column"):
-                continue
-            value = getattr(node, slot)
-            if isinstance(value, ast.Node):
-                stack.append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.Node):
-                        stack.append(item)
-                    elif isinstance(item, tuple):
-                        stack.extend(x for x in item if isinstance(x, ast.Node | list))
-            elif isinstance(value, tuple):
-                stack.extend(x for x in value if isinstance(x, ast.Node))
+        elif isinstance(node, ast.Task):
+            bare.update(
+                id(value)
+                for key, value in node.params
+                if key in BARE_WORD_KEYS and type(value) is ast.Name
+            )
 
 
 def unique_filename() -> str:

@@ -14,6 +14,7 @@ import functools
 import time
 import weakref
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from . import ast, support
@@ -25,6 +26,7 @@ from .lexer import source_line
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import parse as _parse
 from .runtime import operators as ops
+from .support import CompiledFunction
 
 _LIVE: weakref.WeakValueDictionary[str, Script] = weakref.WeakValueDictionary()
 
@@ -41,7 +43,7 @@ class RunResult:
     def ok(self) -> bool:
         return self.error is None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "return": self.return_value,
             "info": list(self.info_lines),
@@ -62,9 +64,9 @@ class Script:
     source: str
     program: ast.Program
     python_source: str
-    positions: list
+    positions: list[tuple[int, int, str]]
     filename: str
-    functions: list = field(default_factory=list)
+    functions: list[CompiledFunction] = field(default_factory=list)
 
     # ---------------------------------------------------------------- header facts
     @property
@@ -86,7 +88,7 @@ class Script:
     # ------------------------------------------------------------------------ run
     def run(
         self,
-        args: dict | None = None,
+        args: dict[str, Any] | None = None,
         host: Host | None = None,
         limits: Limits | None = None,
         functions: dict[str, Script] | None = None,
@@ -120,7 +122,7 @@ class Script:
             raise error
         return result
 
-    def call_in(self, ctx: support.Context, args: list) -> Any:
+    def call_in(self, ctx: support.Context, args: list[Any]) -> Any:
         """Run as a callee of another script, sharing its counters and limits."""
         fn = self.functions[0]
         if len(args) != len(fn.params):
@@ -149,7 +151,7 @@ def coerce_arg(ptype: str, value: Any) -> Any:
     return value
 
 
-def locate(err: DelugeError, tb, add_label: bool = False) -> DelugeError:
+def locate(err: DelugeError, tb: TracebackType | None, add_label: bool = False) -> DelugeError:
     """Give ``err`` the Deluge position of the innermost compiled-script frame in ``tb``."""
     found = None
     while tb is not None:
@@ -173,7 +175,7 @@ def to_deluge_error(exc: BaseException) -> DelugeError:
     return locate(converted, exc.__traceback__, add_label=converted is not exc)
 
 
-def _caught_locate(err: DelugeError, tb) -> None:
+def _caught_locate(err: DelugeError, tb: TracebackType | None) -> None:
     locate(err, tb, add_label=False)
 
 
@@ -269,7 +271,7 @@ def check(source: str) -> list[DelugeSyntaxError]:
     return []
 
 
-def run(source: str, args: dict | None = None, **kwargs) -> RunResult:
+def run(source: str, args: dict[str, Any] | None = None, **kwargs: Any) -> RunResult:
     """Compile (cached) and run in one go; a syntax error comes back in ``result.error``."""
     try:
         script = compile_script(source)

@@ -6,6 +6,8 @@ host is turned into a ``DelugeRuntimeError`` at the statement that caused it.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DelugeError(Exception):
     """Base class: a message plus the 1-based line and column it refers to."""
@@ -44,7 +46,7 @@ class DelugeError(Exception):
         where = f"line {self.line}, column {self.column}: " if self.line is not None else ""
         return f"{self.kind}: {where}{self.message}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "type": self.kind,
             "message": self.message,
@@ -66,6 +68,13 @@ class DelugeLimitError(DelugeRuntimeError):
 
     kind = "Limit exceeded"
 
-    def __init__(self, limit: str, message: str, line=None, column=None, source_line=None):
+    def __init__(
+        self,
+        limit: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        source_line: str | None = None,
+    ) -> None:
         super().__init__(message, line, column, source_line)
         self.limit = limit

@@ -21,7 +21,7 @@ class InvokeRequest:
 
     url: str
     method: str = "GET"
-    headers: dict = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
     parameters: Any = None  # a Map (form fields / query) or a String (raw body)
     body: Any = None
     content_type: str | None = None
@@ -30,7 +30,9 @@ class InvokeRequest:
     response_format: str | None = None
     response_decoding: str | None = None
     files: Any = None
-    raw: dict = field(default_factory=dict)  # every block parameter as written, lower-case keys
+    raw: dict[str, Any] = field(
+        default_factory=dict
+    )  # every block parameter as written, lower-case keys
     timeout: float = 40.0
     max_response_bytes: int = 5 * 1024 * 1024
 
@@ -41,7 +43,7 @@ class HttpResponse:
 
     status: int = 200
     text: str = ""
-    headers: dict = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
 
 
 def shape_response(request: InvokeRequest, response: HttpResponse) -> Any:
@@ -74,13 +76,13 @@ class Host:
     def invoke_url(self, request: InvokeRequest) -> Any:
         raise DelugeRuntimeError(f"invokeurl is not available in this console ({request.url})")
 
-    def integration(self, app: str, task: str, args: list) -> Any:
+    def integration(self, app: str, task: str, args: list[Any]) -> Any:
         raise DelugeRuntimeError(f"zoho.{app}.{task} is not available in this console")
 
-    def call_function(self, namespace: str, name: str, args: list) -> Any:
+    def call_function(self, namespace: str, name: str, args: list[Any]) -> Any:
         raise DelugeRuntimeError(f"function {namespace}.{name} is not available in this console")
 
-    def send_mail(self, params: dict) -> Any:
+    def send_mail(self, params: dict[str, Any]) -> Any:
         raise DelugeRuntimeError("sendmail is not available in this console")
 
     def info(self, text: str) -> None:
@@ -114,8 +116,8 @@ class StandaloneHost(Host):
 
     def __init__(
         self,
-        http_fixtures: dict | None = None,
-        records: dict | None = None,
+        http_fixtures: dict[str, Any] | None = None,
+        records: dict[str, list[dict[str, Any]]] | None = None,
         now: _dt.datetime | None = None,
         user_id: str = "user@example.com",
         user: str = "Console User",
@@ -128,7 +130,7 @@ class StandaloneHost(Host):
         self.user = user
         self.timezone = timezone
         self.calls: list[tuple[str, Any]] = []
-        self.mails: list[dict] = []
+        self.mails: list[dict[str, Any]] = []
         self.lines: list[str] = []
 
     def now(self) -> _dt.datetime:
@@ -156,12 +158,12 @@ class StandaloneHost(Host):
             )
         return shape_response(request, _fixture_response(fixture))
 
-    def send_mail(self, params: dict) -> Any:
+    def send_mail(self, params: dict[str, Any]) -> Any:
         self.mails.append(params)
         self.calls.append(("sendmail", params))
         return None
 
-    def integration(self, app: str, task: str, args: list) -> Any:
+    def integration(self, app: str, task: str, args: list[Any]) -> Any:
         self.calls.append((f"zoho.{app}.{task}", list(args)))
         lowered = task.lower()
         if app.lower() in ("crm", "bigin") and args and isinstance(args[0], str):

@@ -29,31 +29,19 @@ MAP = "map"
 LIST = "list"
 SMALL = (1 << 30) - 1  # larger literals are not Long *expressions*: they may not fit the limit
 ARITHMETIC = frozenset({"+", "-", "*", "/", "%"})
-BLOCKS = {ast.If: (), ast.ForEach: ("body",), ast.While: ("body",), ast.Try: ("body", "handler")}
 
 
-def walk(nodes):
-    """Every node under ``nodes`` (a node or a list), in no particular order."""
-    stack = [nodes]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-        elif isinstance(node, ast.Node):
-            yield node
-            for slot in type(node).__slots__:
-                if slot not in ("line", "column"):
-                    stack.append(getattr(node, slot))
-
-
-def mentions(nodes) -> dict[str, int]:
+def mentions(nodes: ast.Node | list[ast.Node]) -> dict[str, int]:
     """How often each variable (lower case) is read, assigned or bound under ``nodes``."""
     found: dict[str, int] = {}
-    for node in walk(nodes):
-        t = type(node)
-        if t is ast.Name or ((t is ast.ForEach or t is ast.Try) and node.var):
-            name = (node.name if t is ast.Name else node.var).lower()
-            found[name] = found.get(name, 0) + 1
+    for node in ast.walk(nodes):
+        if isinstance(node, ast.Name):
+            name = node.name.lower()
+        elif isinstance(node, ast.ForEach | ast.Try) and node.var:
+            name = node.var.lower()
+        else:
+            continue
+        found[name] = found.get(name, 0) + 1
     return found
 
 
@@ -65,60 +53,66 @@ def kind(
     ``variables`` gives the typed variables; ``functions`` the script's own functions,
     which a call of ``Map()`` or ``List()`` would reach instead of the constructors.
     """
-    t = type(node)
-    if t is ast.Literal:
+    if isinstance(node, ast.Literal):
         if node.kind == "long" and type(node.value) is int and -SMALL <= node.value <= SMALL:
             return LONG
         return STRING if node.kind == "string" else None
-    if t is ast.Name:
+    if isinstance(node, ast.Name):
         return variables.get(node.name.lower())
-    if t is ast.Binary and node.op in ARITHMETIC:
+    if isinstance(node, ast.Binary) and node.op in ARITHMETIC:
         left = kind(node.left, variables, functions)
         return LONG if left == LONG and kind(node.right, variables, functions) == LONG else None
-    if t is ast.Unary and node.op == "-":
+    if isinstance(node, ast.Unary) and node.op == "-":
         return LONG if kind(node.operand, variables, functions) == LONG else None
-    if t is ast.IfExpr:
+    if isinstance(node, ast.IfExpr):
         then = kind(node.then, variables, functions)
         return then if then != STRING and then == kind(node.other, variables, functions) else None
-    if t is ast.MapLit:
+    if isinstance(node, ast.MapLit):
         return MAP
-    if t is ast.ListLit:
+    if isinstance(node, ast.ListLit):
         return LIST
-    if t is ast.Call and node.name.lower() in ("map", "list"):
+    if isinstance(node, ast.Call) and node.name.lower() in ("map", "list"):
         return None if node.name.lower() in functions else node.name.lower()
     return None
 
 
-def _definitions(body: list[ast.Node], total: dict[str, int], found: set[str]) -> None:
-    """Add to ``found`` the variables that ``body`` (or a block inside it) defines first."""
-    inside = mentions(body)
-    seen: set[str] = set()
-    for stmt in body:
-        if type(stmt) is ast.Assign and type(stmt.target) is ast.Name and stmt.op == "=":
-            name = stmt.target.name.lower()
-            fresh = name not in seen and name not in mentions(stmt.value)
-            if fresh and inside[name] == total[name]:
-                found.add(name)
-        seen |= mentions(stmt).keys()
-        for slot in BLOCKS.get(type(stmt), ()):
-            _definitions(getattr(stmt, slot), total, found)
-        if type(stmt) is ast.If:
-            for _, branch in stmt.branches:
-                _definitions(branch, total, found)
-            if stmt.other is not None:
-                _definitions(stmt.other, total, found)
+def _blocks(stmt: ast.Node) -> list[list[ast.Node]]:
+    """The blocks written directly inside ``stmt``: loop bodies, branches, try and catch."""
+    if isinstance(stmt, ast.If):
+        found = [body for _, body in stmt.branches]
+        return found if stmt.other is None else [*found, stmt.other]
+    if isinstance(stmt, ast.ForEach | ast.While):
+        return [stmt.body]
+    if isinstance(stmt, ast.Try):
+        return [stmt.body, stmt.handler]
+    return []
+
+
+def _definitions(fn: ast.Function, total: dict[str, int]) -> set[str]:
+    """The variables that a block of ``fn`` (its body or one nested in it) defines first."""
+    found: set[str] = set()
+    bodies = [fn.body, *(body for node in ast.walk(fn.body) for body in _blocks(node))]
+    for body in bodies:
+        inside = mentions(body)
+        seen: set[str] = set()
+        for stmt in body:
+            if type(stmt) is ast.Assign and type(stmt.target) is ast.Name and stmt.op == "=":
+                name = stmt.target.name.lower()
+                fresh = name not in seen and name not in mentions(stmt.value)
+                if fresh and inside[name] == total[name]:
+                    found.add(name)
+            seen |= mentions(stmt).keys()
+    return found
 
 
 def variable_kinds(fn: ast.Function, functions: Collection[str] = ()) -> dict[str, str]:
     """The typed variables of ``fn`` (lower-case name -> LONG, MAP or LIST)."""
-    defined: set[str] = set()
-    _definitions(fn.body, mentions(fn.body), defined)
+    defined = _definitions(fn, mentions(fn.body))
     assignments: list[tuple[str, str, ast.Node]] = []
-    for node in walk(fn.body):
-        t = type(node)
-        if t is ast.Assign and type(node.target) is ast.Name:
+    for node in ast.walk(fn.body):
+        if isinstance(node, ast.Assign) and isinstance(node.target, ast.Name):
             assignments.append((node.target.name.lower(), node.op, node.value))
-        elif (t is ast.ForEach or t is ast.Try) and node.var:
+        elif isinstance(node, ast.ForEach | ast.Try) and node.var:
             defined.discard(node.var.lower())
     defined -= {p.name.lower() for p in fn.params}
     kinds: dict[str, str] = {}

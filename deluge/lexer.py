@@ -24,7 +24,9 @@ EOF = "eof"
 class Token:
     __slots__ = ("col", "kind", "line", "nl", "text", "value")
 
-    def __init__(self, kind: str, text: str, value, line: int, col: int, nl: bool) -> None:
+    def __init__(
+        self, kind: str, text: str, value: str | int | float | None, line: int, col: int, nl: bool
+    ) -> None:
         self.kind = kind
         self.text = text  # as written (operators, identifiers); decoded value is ``value``
         self.value = value
@@ -127,7 +129,7 @@ def tokenize(source: str) -> list[Token]:
                 line_start = m.start(kind) + text.rindex("\n") + 1
                 nl = True
         else:  # an unterminated comment, string or date-time, or a stray character
-            start = m.start(kind)
+            start = m.start(kind)  # type: ignore[arg-type]
             _lex_error(source, start, line, start - line_start + 1)
     tokens.append(Token(EOF, "", None, line, len(source) - line_start + 1, True))
     return tokens

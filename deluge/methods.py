@@ -9,10 +9,17 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING, NoReturn
+
+from deluge.runtime.registry import Impl
+from deluge.runtime.values import DelugeValue
 
 from .errors import DelugeRuntimeError
 from .runtime.registry import ANY, Builtin, lookup_method
 from .runtime.values import Collection, deluge_type_name
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 PY_TYPES = {
     "string": (str,),
@@ -28,18 +35,18 @@ PY_TYPES = {
 }
 
 
-def _arity_error(entry: Builtin, nargs: int):
+def _arity_error(entry: Builtin, nargs: int) -> Impl:
     lo, hi = entry.min_args, entry.max_args
     expected = f"at least {lo}" if hi is None else (str(lo) if lo == hi else f"{lo} to {hi}")
 
-    def fail(ctx, recv, *args):
+    def fail(ctx: Context, recv: DelugeValue, *args: DelugeValue) -> NoReturn:
         raise DelugeRuntimeError(f"{entry.name}() expects {expected} argument(s), got {nargs}")
 
     return fail
 
 
-def _not_applicable(name: str):
-    def fail(ctx, recv, *args):
+def _not_applicable(name: str) -> Impl:
+    def fail(ctx: Context, recv: DelugeValue, *args: DelugeValue) -> NoReturn:
         if recv is None:
             raise DelugeRuntimeError(f"cannot call {name}() on null")
         raise DelugeRuntimeError(f"{name}() cannot be used on a {deluge_type_name(recv)}")
@@ -47,22 +54,22 @@ def _not_applicable(name: str):
     return fail
 
 
-def make_dispatch(name: str, nargs: int):
+def make_dispatch(name: str, nargs: int) -> Impl:
     table = lookup_method(name)
     if table is None:
 
-        def unknown(ctx, recv, *args):
+        def unknown(ctx: Context, recv: DelugeValue, *args: DelugeValue) -> NoReturn:
             raise DelugeRuntimeError(f"unknown method '{name}'")
 
         return unknown
 
-    def impl_for(entry: Builtin):
+    def impl_for(entry: Builtin) -> Impl:
         hi = entry.max_args
         if nargs < entry.min_args or (hi is not None and nargs > hi):
             return _arity_error(entry, nargs)
         return entry.impl
 
-    by_type: dict[type, object] = {}
+    by_type: dict[type, Impl] = {}
     default = _not_applicable(name)
     for key, entry in table.items():
         if key == ANY:
@@ -74,24 +81,24 @@ def make_dispatch(name: str, nargs: int):
 
     if nargs == 0:
 
-        def d0(ctx, recv):
+        def d0(ctx: Context, recv: DelugeValue) -> DelugeValue:
             return get(type(recv), default)(ctx, recv)
 
         return d0
     if nargs == 1:
 
-        def d1(ctx, recv, a):
+        def d1(ctx: Context, recv: DelugeValue, a: DelugeValue) -> DelugeValue:
             return get(type(recv), default)(ctx, recv, a)
 
         return d1
     if nargs == 2:
 
-        def d2(ctx, recv, a, b):
+        def d2(ctx: Context, recv: DelugeValue, a: DelugeValue, b: DelugeValue) -> DelugeValue:
             return get(type(recv), default)(ctx, recv, a, b)
 
         return d2
 
-    def dn(ctx, recv, *args):
+    def dn(ctx: Context, recv: DelugeValue, *args: DelugeValue) -> DelugeValue:
         return get(type(recv), default)(ctx, recv, *args)
 
     return dn
@@ -103,7 +110,8 @@ def make_dispatch(name: str, nargs: int):
 # registered for that type. Both give exactly what the dispatcher would; any other
 # receiver type still goes through the dispatcher.
 
-GUARDS = {str: "_S", dict: "_D", list: "_L"}  # names of the types in the generated code
+# names of the types in the generated code
+GUARDS: dict[type, str] = {str: "_S", dict: "_D", list: "_L"}
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,7 @@ INLINE_STATEMENTS = {
 _PREFERRED = (str, dict, list)  # receiver type tried first when a method serves several
 
 
-def direct_target(name: str, nargs: int) -> tuple[type | None, object] | None:
+def direct_target(name: str, nargs: int) -> tuple[type | None, Impl] | None:
     """``(receiver type, built-in)`` a call site may call directly when the receiver has
     that type (``None``: every type), or None when only the dispatcher will do."""
     table = lookup_method(name)
@@ -177,16 +185,16 @@ def direct_target(name: str, nargs: int) -> tuple[type | None, object] | None:
         return entry.min_args <= nargs and (hi is None or nargs <= hi)
 
     if not by_type:
-        entry = table.get(ANY)
-        return (None, entry.impl) if entry is not None and fits(entry) else None
+        anything = table.get(ANY)
+        return (None, anything.impl) if anything is not None and fits(anything) else None
     for py in _PREFERRED:
-        entry = by_type.get(py)
-        if entry is not None:
-            return (py, entry.impl) if fits(entry) else None
+        found = by_type.get(py)
+        if found is not None:
+            return (py, found.impl) if fits(found) else None
     return None
 
 
-_TYPE_KEYS = {str: "string", dict: "map", list: "list"}
+_TYPE_KEYS: dict[type, str] = {str: "string", dict: "map", list: "list"}
 
 
 def inline_for(name: str, nargs: int, statement: bool = False) -> Inline | None:

@@ -9,6 +9,8 @@ fetches with ``sort by``/``range from``, and ``key: value`` call arguments
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from . import ast
 from .lexer import DATETIME, IDENT, NUMBER, OP, STRING, Token
 from .parse_base import TokenCursor, describe
@@ -34,6 +36,11 @@ RESERVED = frozenset(
     {"if", "else", "for", "while", "return", "try", "catch", "break", "continue", "void"}
 )
 TYPED_CONSTRUCTORS = frozenset({"list", "map", "collection"})
+
+
+class _Position(TypedDict):  # the keyword arguments ``line=``, ``column=`` of a node
+    line: int
+    column: int
 
 
 class ExpressionParser(TaskParser, TokenCursor):
@@ -165,7 +172,7 @@ class ExpressionParser(TaskParser, TokenCursor):
     def parse_name(self, tok: Token) -> ast.Node:
         low = tok.text.lower()
         nxt = self.peek(1)
-        pos = {"line": tok.line, "column": tok.col}
+        pos: _Position = {"line": tok.line, "column": tok.col}
         if nxt.kind == OP:
             if nxt.text == "(":
                 self.advance()
@@ -205,7 +212,7 @@ class ExpressionParser(TaskParser, TokenCursor):
     def parse_collection(self, tok: Token, close: str) -> ast.Node:
         self.advance()
         self.nest(tok)
-        pos = {"line": tok.line, "column": tok.col}
+        pos: _Position = {"line": tok.line, "column": tok.col}
         if self.at_op(close):
             self.advance()
             self.depth -= 1

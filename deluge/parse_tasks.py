@@ -16,7 +16,13 @@ from .lexer import EOF, IDENT, OP, Token
 from .parse_base import describe
 
 if TYPE_CHECKING:
-    from .parse_expr import ExpressionParser as _Base
+    from .parse_base import TokenCursor
+
+    class _Base(TokenCursor):
+        """What TaskParser needs from ExpressionParser, which mixes it in."""
+
+        def parse_expression(self, min_bp: int = 0) -> ast.Node: ...
+
 else:
     _Base = object
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from . import ast
 from .lexer import EOF, IDENT, OP, Token
-from .parse_base import MAX_NESTING, describe
-from .parse_expr import BINARY_POWER, RESERVED, ExpressionParser
+from .parse_base import describe
+from .parse_expr import RESERVED, ExpressionParser
 
-__all__ = ["BINARY_POWER", "MAX_NESTING", "RESERVED", "Parser", "describe", "parse"]
+__all__ = ["Parser", "parse"]
 
 ASSIGN_OPS = frozenset({"=", "+=", "-=", "*=", "/=", "%="})
 FORM_ACTIONS = frozenset({"alert", "cancel", "hide", "show", "enable", "disable", "clear"})

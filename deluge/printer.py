@@ -46,78 +46,76 @@ def _braced(body: list[ast.Node], depth: int, out: list[str], head: str) -> None
 
 def _stmt(node: ast.Node, depth: int, out: list[str]) -> None:
     pad = "\t" * depth
-    t = type(node)
-    if t is ast.Assign:
+    if isinstance(node, ast.Assign):
         out.append(f"{pad}{expr(node.target)} {node.op} {expr(node.value)};")
-    elif t is ast.ExprStmt:
+    elif isinstance(node, ast.ExprStmt):
         out.append(f"{pad}{expr(node.expr)};")
-    elif t is ast.Info:
+    elif isinstance(node, ast.Info):
         out.append(f"{pad}info {expr(node.expr)};")
-    elif t is ast.Return:
+    elif isinstance(node, ast.Return):
         out.append(f"{pad}return;" if node.value is None else f"{pad}return {expr(node.value)};")
-    elif t is ast.Break:
+    elif isinstance(node, ast.Break):
         out.append(f"{pad}break;")
-    elif t is ast.Continue:
+    elif isinstance(node, ast.Continue):
         out.append(f"{pad}continue;")
-    elif t is ast.If:
+    elif isinstance(node, ast.If):
         for i, (cond, body) in enumerate(node.branches):
             head = f"if({expr(cond)})" if i == 0 else f"else if({expr(cond)})"
             _braced(body, depth, out, head)
         if node.other is not None:
             _braced(node.other, depth, out, "else")
-    elif t is ast.ForEach:
+    elif isinstance(node, ast.ForEach):
         index = "index " if node.index else ""
         _braced(node.body, depth, out, f"for each {index}{node.var} in {expr(node.iterable)}")
-    elif t is ast.While:
+    elif isinstance(node, ast.While):
         _braced(node.body, depth, out, f"while({expr(node.cond)})")
-    elif t is ast.Try:
+    elif isinstance(node, ast.Try):
         _braced(node.body, depth, out, "try")
         _braced(node.handler, depth, out, f"catch ({node.var})" if node.var else "catch")
-    elif t is ast.Delete:
+    elif isinstance(node, ast.Delete):
         out.append(" ".join((pad + "delete", "from", expr(node.target))) + ";")
-    elif t is ast.FormAction:
+    elif isinstance(node, ast.FormAction):
         args = ", ".join(expr(a) for a in node.args)
         out.append(f"{pad}{node.keyword} {args};".replace(" ;", ";"))
     else:
-        raise TypeError(f"cannot print {t.__name__}")
+        raise TypeError(f"cannot print {type(node).__name__}")
 
 
 def expr(node: ast.Node) -> str:
-    t = type(node)
-    if t is ast.Literal:
+    if isinstance(node, ast.Literal):
         return _literal(node)
-    if t is ast.Name:
+    if isinstance(node, ast.Name):
         return node.name
-    if t is ast.Unary:
+    if isinstance(node, ast.Unary):
         return f"{node.op}({expr(node.operand)})"
-    if t is ast.Binary:
+    if isinstance(node, ast.Binary):
         return f"({expr(node.left)} {node.op} {expr(node.right)})"
-    if t is ast.Call:
+    if isinstance(node, ast.Call):
         head = f"{node.name}:{node.type_arg}" if node.type_arg else node.name
         return f"{head}({_args(node.args)})"
-    if t is ast.Member:
+    if isinstance(node, ast.Member):
         return f"{_recv(node.obj)}.{node.name}"
-    if t is ast.MethodCall:
+    if isinstance(node, ast.MethodCall):
         return f"{_recv(node.receiver)}.{node.name}({_args(node.args)})"
-    if t is ast.Index:
+    if isinstance(node, ast.Index):
         return _index(node)
-    if t is ast.MapLit:
+    if isinstance(node, ast.MapLit):
         return "{" + ", ".join(f"{expr(k)}: {expr(v)}" for k, v in node.items) + "}"
-    if t is ast.ListLit:
+    if isinstance(node, ast.ListLit):
         return (
             "[" + ", ".join(expr(v) for v in node.items) + "]"
             if not node.items
             else ("{" + ", ".join(expr(v) for v in node.items) + "}")
         )
-    if t is ast.IfExpr:
+    if isinstance(node, ast.IfExpr):
         return f"if({expr(node.cond)}, {expr(node.then)}, {expr(node.other)})"
-    if t is ast.Task:
+    if isinstance(node, ast.Task):
         params = "\n".join(f"\t{key}: {_task_value(key, v)}" for key, v in node.params)
         return f"{node.name}\n[\n{params}\n]"
-    if t is ast.Insert:
+    if isinstance(node, ast.Insert):
         fields = "\n".join(f"\t{name} = {expr(v)}" for name, v in node.fields)
         return f"insert into {node.form}\n[\n{fields}\n]"
-    raise TypeError(f"cannot print {t.__name__}")
+    raise TypeError(f"cannot print {type(node).__name__}")
 
 
 def _recv(node: ast.Node) -> str:
@@ -147,7 +145,8 @@ def _index(node: ast.Index) -> str:
     if node.sort_by is not None:
         text += f" sort by {expr(node.sort_by)}" + (" desc" if node.descending else "")
     if node.range_from is not None:
-        text += f" range from {expr(node.range_from)} to {expr(node.range_to)}"
+        # the parser sets range_to with range_from
+        text += f" range from {expr(node.range_from)} to {expr(node.range_to)}"  # type: ignore[arg-type]
     return text
 
 
@@ -160,7 +159,8 @@ def _literal(node: ast.Literal) -> str:
     if kind == "string":
         return quote(value)
     if kind == "datetime":
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        written: str = value
+        return "'" + written.replace("\\", "\\\\").replace("'", "\\'") + "'"
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "null":

@@ -6,12 +6,25 @@ Only these names, the operators and the built-in tables are visible to compiled 
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from .errors import DelugeError, DelugeLimitError, DelugeRuntimeError
-from .host import InvokeRequest, normalise_method
+from .host import Host, InvokeRequest, normalise_method
+from .limits import Limits
 from .runtime.operators import to_text
-from .runtime.values import Collection, check_size, check_text, deluge_type_name
+from .runtime.values import (
+    Collection,
+    DelugeList,
+    DelugeValue,
+    check_size,
+    check_text,
+    deluge_type_name,
+)
+
+if TYPE_CHECKING:
+    from .engine import Script
 
 UNDEFINED = type("Undefined", (), {"__repr__": lambda self: "<undefined>"})()
 CHECK_EVERY = 256  # statements between two wall-clock checks
@@ -43,7 +56,9 @@ class Context:
         "up_max",
     )
 
-    def __init__(self, limits, host, functions=None) -> None:
+    def __init__(
+        self, limits: Limits, host: Host, functions: dict[str, Script] | None = None
+    ) -> None:
         self.limits = limits
         self.host = host
         self.functions = functions or {}
@@ -72,6 +87,15 @@ class Context:
         self.now = host.now()
 
 
+class CompiledFunction(Protocol):
+    """A Deluge function compiled to Python: ``fn(ctx, {lower-case param name: value})``."""
+
+    params: list[str]  # lower-case parameter names, in order
+    label: str  # ``namespace.name`` for messages
+
+    def __call__(self, ctx: Context, args: dict[str, DelugeValue], /) -> DelugeValue: ...
+
+
 def tick(ctx: Context, n: int) -> int:
     """Slow path of statement counting: enforce the limits, return the next checkpoint."""
     limit = ctx.limits.max_statements
@@ -88,19 +112,19 @@ def tick(ctx: Context, n: int) -> int:
     return min(limit, n + CHECK_EVERY)
 
 
-def undefined(name: str):
+def undefined(name: str) -> NoReturn:
     raise DelugeRuntimeError(f"variable '{name}' is not defined")
 
 
-def fail(message: str):
+def fail(message: str) -> NoReturn:
     raise DelugeRuntimeError(message)
 
 
-def creator(what: str):
+def creator(what: str) -> NoReturn:
     raise DelugeRuntimeError(f"{what} is Zoho Creator syntax and is not available in this console")
 
 
-def info(ctx: Context, value) -> None:
+def info(ctx: Context, value: DelugeValue) -> None:
     """One ``info`` line. Output past ``max_info_chars`` is dropped, the run goes on, and
     one marker line says where it was cut; the lines before it are kept whole."""
     if ctx.info_room <= 0:
@@ -124,10 +148,10 @@ def truncated_marker(limit: int) -> str:
     return f"… output truncated at {limit:,} characters (max_info_chars)"
 
 
-def iterate(value):
+def iterate(value: DelugeValue) -> DelugeList:
     t = type(value)
     if t is list:
-        return value
+        return value  # type: ignore[no-any-return]
     if t is dict:
         return list(value)
     if t is Collection:
@@ -137,11 +161,11 @@ def iterate(value):
     raise DelugeRuntimeError(f"cannot loop over a {deluge_type_name(value)}")
 
 
-def indexes(value):
+def indexes(value: DelugeValue) -> range:
     return range(len(iterate(value)))
 
 
-def member(obj, name: str):
+def member(obj: DelugeValue, name: str) -> DelugeValue:
     if type(obj) is dict:
         return obj.get(name)
     if obj is None:
@@ -151,7 +175,7 @@ def member(obj, name: str):
     )
 
 
-def set_member(obj, name: str, value) -> None:
+def set_member(obj: DelugeValue, name: str, value: DelugeValue) -> None:
     if type(obj) is dict:
         obj[name] = value
         return
@@ -160,7 +184,7 @@ def set_member(obj, name: str, value) -> None:
     )
 
 
-def index(obj, key):
+def index(obj: DelugeValue, key: DelugeValue) -> DelugeValue:
     t = type(obj)
     if t is list:
         if type(key) is not int:
@@ -173,7 +197,7 @@ def index(obj, key):
     raise DelugeRuntimeError(f"cannot index a {deluge_type_name(obj)} with [...]")
 
 
-def set_index(obj, key, value) -> None:
+def set_index(obj: DelugeValue, key: DelugeValue, value: DelugeValue) -> None:
     t = type(obj)
     if (t is list and type(key) is int and 0 <= key < len(obj)) or t is dict:
         obj[key] = value
@@ -181,7 +205,7 @@ def set_index(obj, key, value) -> None:
         raise DelugeRuntimeError(f"cannot assign to [{to_text(key)}] of a {deluge_type_name(obj)}")
 
 
-def new_list(ctx: Context, *args):
+def new_list(ctx: Context, *args: DelugeValue) -> DelugeValue:
     if not args:
         return []
     if len(args) == 1:
@@ -197,7 +221,7 @@ def new_list(ctx: Context, *args):
     return items
 
 
-def new_map(ctx: Context, *args):
+def new_map(ctx: Context, *args: DelugeValue) -> DelugeValue:
     if not args:
         return {}
     if len(args) == 1 and type(args[0]) is dict:
@@ -205,7 +229,7 @@ def new_map(ctx: Context, *args):
     raise DelugeRuntimeError('Map() takes no values; use {"key": value}')
 
 
-def new_collection(ctx: Context, *args):
+def new_collection(ctx: Context, *args: DelugeValue) -> DelugeValue:
     if not args:
         return Collection()
     items = args[0] if len(args) == 1 else list(args)
@@ -228,14 +252,14 @@ _ZOHO_VARIABLES = {
 }
 
 
-def zoho_variable(ctx: Context, name: str):
+def zoho_variable(ctx: Context, name: str) -> DelugeValue:
     getter = _ZOHO_VARIABLES.get(name.lower())
     if getter is not None:
         return getter(ctx)
     return ctx.host.variable(name)
 
 
-def integration(ctx: Context, app: str, task: str, args: list):
+def integration(ctx: Context, app: str, task: str, args: list[DelugeValue]) -> DelugeValue:
     return ctx.host.integration(app, task, args)
 
 
@@ -250,7 +274,7 @@ def _enter(ctx: Context, n: int) -> None:
         ctx.n = n
 
 
-def user_call(ctx: Context, n: int, fn, args: list):
+def user_call(ctx: Context, n: int, fn: CompiledFunction, args: list[DelugeValue]) -> DelugeValue:
     """Call a function of the same script (``fn`` has ``.params`` and ``.label``)."""
     params = fn.params
     if len(args) != len(params):
@@ -262,7 +286,9 @@ def user_call(ctx: Context, n: int, fn, args: list):
         ctx.depth -= 1
 
 
-def external_call(ctx: Context, n: int, namespace: str, name: str, args: list):
+def external_call(
+    ctx: Context, n: int, namespace: str, name: str, args: list[DelugeValue]
+) -> DelugeValue:
     """``standalone.f(x)`` / ``thisapp.f(x)``: a Script the caller supplied, else the host."""
     script = ctx.functions.get(name.lower()) or ctx.functions.get(f"{namespace}.{name}".lower())
     _enter(ctx, n)
@@ -274,7 +300,7 @@ def external_call(ctx: Context, n: int, namespace: str, name: str, args: list):
         ctx.depth -= 1
 
 
-def legacy_url(ctx: Context, method: str, args: list):
+def legacy_url(ctx: Context, method: str, args: list[DelugeValue]) -> DelugeValue:
     """``getUrl(url)``/``postUrl(url, map)``: the body as text; a last argument ``false``
     asks for the detailed Map (responseCode, responseText, responseHeader)."""
     if not args:
@@ -289,7 +315,7 @@ def legacy_url(ctx: Context, method: str, args: list):
     return to_text(result)
 
 
-def task(ctx: Context, name: str, params: dict):
+def task(ctx: Context, name: str, params: dict[str, DelugeValue]) -> DelugeValue:
     if name == "invokeurl":
         if "url" not in params:
             raise DelugeRuntimeError("invokeurl needs a url")
@@ -322,11 +348,15 @@ def task(ctx: Context, name: str, params: dict):
     raise DelugeRuntimeError(f"the {name} task is not available in this console")
 
 
-def _opt_text(v):
+def _opt_text(v: DelugeValue) -> str | None:
     return None if v is None else to_text(v)
 
 
-def caught(ctx: Context, exc: BaseException, locate) -> str:
+def caught(
+    ctx: Context,
+    exc: BaseException,
+    locate: Callable[[DelugeError, TracebackType | None], object],
+) -> str:
     """Turn an exception caught by a script's ``catch`` into the error text it sees."""
     if isinstance(exc, DelugeLimitError):
         raise exc

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from console.forms import apply_errors
 from workflows import functions
+from workflows.functions import FunctionSyntaxError
 from workflows.models import (
     FUNCTION_NAME_MAX_LENGTH,
     PARAM_TYPES,
@@ -16,7 +17,6 @@ from workflows.models import (
     Function,
     identifier,
 )
-from workflows.services import syntax_position
 
 TYPE_CHOICES = [(t, t) for t in PARAM_TYPES]
 
@@ -140,9 +140,9 @@ class FunctionEditor:
         apply_errors(self.form, error)
         if not hasattr(error, "error_dict"):
             return
-        self.error_position = syntax_position(error)
-        if self.error_position is not None:
-            self.error_message = error.message_dict["code"][0].split(": ", 1)[-1]
+        if isinstance(error, FunctionSyntaxError):
+            self.error_position = (error.line, error.column)
+            self.error_message = error.detail
 
 
 class ExecutionFilterForm(forms.Form):

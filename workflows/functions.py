@@ -34,6 +34,17 @@ HEADER_TYPES = {
 }
 
 
+class FunctionSyntaxError(ValidationError):
+    """The code does not parse: a form error on ``code`` that also carries where, so the
+    editor can mark the line without reading it back out of the message."""
+
+    def __init__(self, error: deluge.DelugeError) -> None:
+        self.line: int = error.line or 1
+        self.column: int = error.column or 1
+        self.detail = error.message
+        super().__init__({"code": f"Line {self.line}, column {self.column}: {self.detail}"})
+
+
 def script_source(function: Function) -> str:
     """The body with a one-line header prepended on the same line as the body's start.
 
@@ -80,24 +91,12 @@ def body_position(function: Function, error: deluge.DelugeError) -> deluge.Delug
 def referenced_connections(program: ast.Program) -> list[str]:
     """The link names that ``invokeurl [ connection: "..." ]`` blocks name literally."""
     found: list[str] = []
-
-    def visit(node: Any) -> None:
+    for node in ast.walk(program):
         if isinstance(node, ast.Task) and node.name == "invokeurl":
             for key, value in node.params:
                 literal = isinstance(value, ast.Literal) and isinstance(value.value, str)
                 if key == "connection" and literal and value.value not in found:
                     found.append(value.value)
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-        elif isinstance(node, ast.Node):
-            for name in node.__slots__:
-                visit(getattr(node, name, None))
-        elif isinstance(node, tuple):
-            for item in node:
-                visit(item)
-
-    visit(program)
     return found
 
 
@@ -130,11 +129,7 @@ def check_function(function: Function) -> deluge.Script:
     try:
         script = compile_function(function)
     except deluge.DelugeSyntaxError as error:
-        raise ValidationError(
-            {"code": f"Line {error.line}, column {error.column}: {error.message}"},
-            code="syntax",
-            params={"line": error.line, "column": error.column},
-        ) from None
+        raise FunctionSyntaxError(error) from None
     connections = referenced_connections(script.program)
     missing = missing_connections(function, connections)
     if missing:

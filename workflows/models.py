@@ -274,6 +274,12 @@ class Action(models.Model):
             return f"{self.config.get('method', 'POST')} {self.config.get('url', '')}"
         return f"{self.config.get('field', '')} = {self.config.get('value', '')}"
 
+    def connection_names(self) -> list[str]:
+        """The connections this action sends through (link names as written)."""
+        if self.kind == self.Kind.WEBHOOK and self.config.get("connection"):
+            return [self.config["connection"]]
+        return []
+
     @property
     def delay_seconds(self) -> int:
         return self.delay * {"minutes": 60, "hours": 3600, "days": 86400}[self.delay_unit]

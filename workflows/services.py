@@ -22,19 +22,6 @@ from workflows.usage import function_usages
 MAX_FIELD_UPDATES = 3
 
 
-def syntax_position(error: ValidationError) -> tuple[int, int] | None:
-    """The (line, column) of a syntax error raised by ``functions.check_function``.
-
-    A ValidationError built from a dict drops its ``code`` and ``params``; only ``args``
-    still holds them.
-    """
-    if len(error.args) == 3 and error.args[1] == "syntax" and isinstance(error.args[2], dict):
-        line, column = error.args[2].get("line"), error.args[2].get("column")
-        if isinstance(line, int):
-            return line, column if isinstance(column, int) else 1
-    return None
-
-
 @transaction.atomic
 def delete_function(function: Function, *, user) -> None:
     usages = function_usages(function)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import TYPE_CHECKING
 
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime import args
@@ -14,11 +15,15 @@ from deluge.runtime.dates import epoch_millis, run_zone
 from deluge.runtime.numbers import format_number
 from deluge.runtime.registry import ANY, method
 from deluge.runtime.values import (
+    DelugeValue,
     check_long,
     deluge_type_name,
     parse_datetime_literal,
     to_text,
 )
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 G = "conversion"
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -26,7 +31,9 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 @method("toString", ANY, min_args=0, max_args=2, group=G)
 @method("toText", ANY, min_args=0, max_args=2, group=G)
-def to_string(ctx, v, fmt=None, tz=None):
+def to_string(
+    ctx: Context, v: DelugeValue, fmt: DelugeValue = None, tz: DelugeValue = None
+) -> DelugeValue:
     if fmt is not None and type(v) in (dt.date, dt.datetime):
         pattern = args.text("toString", 1, fmt)
         if tz is not None and type(v) is dt.datetime:
@@ -51,7 +58,7 @@ def _parse_number(name: str, text: str) -> int | float:
 @method("toLong", ANY, group=G)
 @method("toNumber", ANY, group=G)
 @method("toInt", ANY, group=G)
-def to_long(ctx, v):
+def to_long(ctx: Context, v: DelugeValue) -> DelugeValue:
     t = type(v)
     if t is int:
         return v
@@ -69,7 +76,7 @@ def to_long(ctx, v):
 
 
 @method("toDecimal", ANY, group=G)
-def to_decimal(ctx, v):
+def to_decimal(ctx: Context, v: DelugeValue) -> DelugeValue:
     t = type(v)
     if t is float:
         return v
@@ -80,7 +87,9 @@ def to_decimal(ctx, v):
     raise DelugeRuntimeError(f"Cannot convert {deluge_type_name(v)} to a decimal")
 
 
-def _to_moment(ctx, name: str, v, fmt, tz) -> tuple[dt.date | dt.datetime, bool]:
+def _to_moment(
+    ctx: Context, name: str, v: DelugeValue, fmt: DelugeValue, tz: DelugeValue
+) -> tuple[dt.date | dt.datetime, bool]:
     """(value, has_time) for toDate/toDateTime/toTime."""
     t = type(v)
     if t is dt.datetime:
@@ -108,20 +117,24 @@ def _to_moment(ctx, name: str, v, fmt, tz) -> tuple[dt.date | dt.datetime, bool]
 
 
 @method("toDate", ANY, min_args=0, max_args=2, group=G)
-def to_date(ctx, v, fmt=None, tz=None):
+def to_date(
+    ctx: Context, v: DelugeValue, fmt: DelugeValue = None, tz: DelugeValue = None
+) -> DelugeValue:
     value, _ = _to_moment(ctx, "toDate", v, fmt, tz)
     return value.date() if type(value) is dt.datetime else value
 
 
 @method("toDateTime", ANY, min_args=0, max_args=2, group=G)
 @method("toTime", ANY, min_args=0, max_args=2, group=G)
-def to_datetime(ctx, v, fmt=None, tz=None):
+def to_datetime(
+    ctx: Context, v: DelugeValue, fmt: DelugeValue = None, tz: DelugeValue = None
+) -> DelugeValue:
     value, _ = _to_moment(ctx, "toDateTime", v, fmt, tz)
     return args.as_datetime(value)
 
 
 @method("text", "date", "datetime", "string", min_args=1, group=G)
-def text(ctx, v, fmt):
+def text(ctx: Context, v: DelugeValue, fmt: DelugeValue) -> DelugeValue:
     pattern = args.text("text", 1, fmt)
     if type(v) is str:
         raw = v.strip().replace(",", "")

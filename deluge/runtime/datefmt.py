@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
@@ -12,6 +13,9 @@ import regex
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime.patterns import run_pattern
 from deluge.runtime.values import DAY_ABBR, DAY_NAMES, MONTH_ABBR, MONTH_NAMES
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 _LETTERS = "GyYMLwWDdFEuaHkKhmsSzZX"
 
@@ -185,7 +189,12 @@ def _field_regex(letter: str, n: int) -> str:
 
 
 def parse_date(
-    text: str, pattern: str, tz: dt.tzinfo | None = None, *, ctx=None, name: str = "toDate"
+    text: str,
+    pattern: str,
+    tz: dt.tzinfo | None = None,
+    *,
+    ctx: Context | None = None,
+    name: str = "toDate",
 ) -> tuple[dt.datetime, bool]:
     """Parse ``text`` with a SimpleDateFormat pattern. Like Java's ``DateFormat.parse``, text
     after the pattern is ignored. Returns (naive datetime in ``tz``, whether a time field was

@@ -9,36 +9,40 @@ import binascii
 import hashlib
 import hmac
 import urllib.parse
+from typing import TYPE_CHECKING
 
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime import args
-from deluge.runtime.registry import function, method
-from deluge.runtime.values import check_text
+from deluge.runtime.registry import Impl, function, method
+from deluge.runtime.values import DelugeValue, check_text
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 G = "encoding"
 E = "encryption"
 
 
-def _text(name: str, value) -> str:
+def _text(name: str, value: DelugeValue) -> str:
     if value is None:
         return ""
     return args.text_like(value)
 
 
-def url_encode(ctx, value) -> str:
+def url_encode(ctx: Context, value: DelugeValue) -> str:
     # Java's URLEncoder (UTF-8): space becomes "+", and only A-Za-z0-9.-*_ stay as they are.
     return check_text(ctx, urllib.parse.quote_plus(_text("urlEncode", value), safe="*"))
 
 
-def url_decode(ctx, value) -> str:
+def url_decode(ctx: Context, value: DelugeValue) -> str:
     return urllib.parse.unquote_plus(_text("urlDecode", value), errors="replace")
 
 
-def b64_encode(ctx, value) -> str:
+def b64_encode(ctx: Context, value: DelugeValue) -> str:
     return check_text(ctx, base64.b64encode(_text("base64Encode", value).encode()).decode())
 
 
-def b64_decode(ctx, value) -> str:
+def b64_decode(ctx: Context, value: DelugeValue) -> str:
     raw = _text("base64Decode", value).strip()
     try:
         data = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=False)
@@ -64,27 +68,27 @@ function("zoho.encryption.base64Decode", min_args=1, group=E)(b64_decode)
 
 
 @method("toHex", "string", group=G)
-def text_to_hex(ctx, s):
+def text_to_hex(ctx: Context, s: DelugeValue) -> DelugeValue:
     return check_text(ctx, s.encode().hex())
 
 
 @method("hexToText", "string", group=G)
-def hex_to_text(ctx, s):
+def hex_to_text(ctx: Context, s: DelugeValue) -> DelugeValue:
     try:
         return bytes.fromhex(s.strip()).decode("utf-8", errors="replace")
     except ValueError as exc:
         raise DelugeRuntimeError("Invalid hexadecimal text") from exc
 
 
-def _digest(name: str, algorithm: str):
-    def impl(ctx, value, output=None):
+def _digest(name: str, algorithm: str) -> Impl:
+    def impl(ctx: Context, value: DelugeValue, output: DelugeValue = None) -> DelugeValue:
         data = hashlib.new(algorithm, _text(name, value).encode()).digest()
         return _output(name, data, output)
 
     return impl
 
 
-def _output(name: str, data: bytes, output) -> str:
+def _output(name: str, data: bytes, output: DelugeValue) -> str:
     kind = "hex" if output is None else args.text(name, 2, output).lower()
     if kind == "hex":
         return data.hex()
@@ -98,8 +102,10 @@ for _algo in ("md5", "sha1", "sha256", "sha512"):
     function(_fname, min_args=1, max_args=2, group=E)(_digest(_fname, _algo))
 
 
-def _hmac(name: str, algorithm: str):
-    def impl(ctx, key, message, output=None):
+def _hmac(name: str, algorithm: str) -> Impl:
+    def impl(
+        ctx: Context, key: DelugeValue, message: DelugeValue, output: DelugeValue = None
+    ) -> DelugeValue:
         mac = hmac.new(_text(name, key).encode(), _text(name, message).encode(), algorithm)
         return _output(name, mac.digest(), output)
 

@@ -8,12 +8,17 @@ and ``218.5.round(0)`` is ``219`` (half away from zero, as the reference shows).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime import args
-from deluge.runtime.registry import method
-from deluge.runtime.values import check_long, check_text
+from deluge.runtime.registry import Impl, method
+from deluge.runtime.values import DelugeValue, check_long, check_text
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 N = ("long", "decimal")
 G = "number"
@@ -29,7 +34,9 @@ def _finite(name: str, value: float) -> float:
     return value
 
 
-def _quantize(ctx, name: str, value, places_arg, mode: str) -> int | float:
+def _quantize(
+    ctx: Context, name: str, value: DelugeValue, places_arg: DelugeValue, mode: str
+) -> int | float:
     places = args.long(name, 1, places_arg)
     if type(value) is float and (math.isnan(value) or math.isinf(value)):
         raise DelugeRuntimeError(f"Cannot {name} a value that is not a finite number")
@@ -49,21 +56,21 @@ def _quantize(ctx, name: str, value, places_arg, mode: str) -> int | float:
 
 
 @method("round", *N, min_args=1, group=G)
-def round_(ctx, x, places):
+def round_(ctx: Context, x: DelugeValue, places: DelugeValue) -> DelugeValue:
     return _quantize(ctx, "round", x, places, ROUND_HALF_UP)
 
 
 @method("truncate", *N, min_args=1, group=G)
-def truncate(ctx, x, places):
+def truncate(ctx: Context, x: DelugeValue, places: DelugeValue) -> DelugeValue:
     return _quantize(ctx, "truncate", x, places, ROUND_DOWN)
 
 
 @method("abs", *N, group=G)
-def abs_(ctx, x):
+def abs_(ctx: Context, x: DelugeValue) -> DelugeValue:
     return check_long(ctx, abs(x)) if type(x) is int else abs(x)
 
 
-def _whole(ctx, name: str, x, fn) -> int:
+def _whole(ctx: Context, name: str, x: DelugeValue, fn: Callable[[float], int]) -> int:
     if type(x) is int:
         return x
     _finite(name, x)
@@ -71,24 +78,24 @@ def _whole(ctx, name: str, x, fn) -> int:
 
 
 @method("ceil", *N, group=G)
-def ceil(ctx, x):
+def ceil(ctx: Context, x: DelugeValue) -> DelugeValue:
     return _whole(ctx, "ceil", x, math.ceil)
 
 
 @method("floor", *N, group=G)
-def floor(ctx, x):
+def floor(ctx: Context, x: DelugeValue) -> DelugeValue:
     return _whole(ctx, "floor", x, math.floor)
 
 
 @method("sqrt", *N, group=G)
-def sqrt(ctx, x):
+def sqrt(ctx: Context, x: DelugeValue) -> DelugeValue:
     if x < 0:
         raise DelugeRuntimeError("Cannot take the square root of a negative number")
     return math.sqrt(x)
 
 
 @method("power", *N, min_args=1, group=G)
-def power(ctx, x, exponent):
+def power(ctx: Context, x: DelugeValue, exponent: DelugeValue) -> DelugeValue:
     e = args.number("power", 1, exponent)
     if type(x) is int and type(e) is int and e >= 0:
         if abs(x) > 1 and (abs(x).bit_length() - 1) * e > ctx.limits.max_int_bits:
@@ -101,7 +108,7 @@ def power(ctx, x, exponent):
 
 
 @method("exp", *N, group=G)
-def exp(ctx, x):
+def exp(ctx: Context, x: DelugeValue) -> DelugeValue:
     try:
         return math.exp(x)
     except OverflowError as exc:
@@ -109,15 +116,17 @@ def exp(ctx, x):
 
 
 @method("log", *N, group=G)
-def log(ctx, x):
+def log(ctx: Context, x: DelugeValue) -> DelugeValue:
     if x <= 0:
         raise DelugeRuntimeError("Cannot take the logarithm of a number that is not positive")
     return math.log(x)
 
 
-def _trig(name: str, fn, domain=None):
+def _trig(
+    name: str, fn: Callable[[float], float], domain: Callable[[float], bool] | None = None
+) -> Impl:
     @method(name, *N, group=G)
-    def impl(ctx, x):
+    def impl(ctx: Context, x: DelugeValue) -> DelugeValue:
         if domain is not None and not domain(x):
             raise DelugeRuntimeError(f"Argument of '{name}' is out of its domain")
         try:
@@ -140,12 +149,12 @@ tanh = _trig("tanh", math.tanh)
 
 
 @method("signum", *N, group=G)
-def signum(ctx, x):
+def signum(ctx: Context, x: DelugeValue) -> DelugeValue:
     return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
 @method("frac", *N, group=G)
-def frac(ctx, x):
+def frac(ctx: Context, x: DelugeValue) -> DelugeValue:
     if type(x) is int:
         return 0.0
     _finite("frac", x)
@@ -154,29 +163,29 @@ def frac(ctx, x):
 
 
 @method("min", *N, min_args=1, group=G)
-def min_(ctx, x, other):
+def min_(ctx: Context, x: DelugeValue, other: DelugeValue) -> DelugeValue:
     y = args.number("min", 1, other)
     return y if y < x else x
 
 
 @method("max", *N, min_args=1, group=G)
-def max_(ctx, x, other):
+def max_(ctx: Context, x: DelugeValue, other: DelugeValue) -> DelugeValue:
     y = args.number("max", 1, other)
     return y if y > x else x
 
 
 @method("isEven", *N, group=G)
-def is_even(ctx, x):
+def is_even(ctx: Context, x: DelugeValue) -> DelugeValue:
     return args.long("isEven", 0, x) % 2 == 0
 
 
 @method("isOdd", *N, group=G)
-def is_odd(ctx, x):
+def is_odd(ctx: Context, x: DelugeValue) -> DelugeValue:
     return args.long("isOdd", 0, x) % 2 == 1
 
 
 @method("toHex", "long", group=G)
-def to_hex(ctx, x):
+def to_hex(ctx: Context, x: DelugeValue) -> DelugeValue:
     # Java's Long.toHexString: negative numbers in 64-bit two's complement.
     return format(x & 0xFFFFFFFFFFFFFFFF if x < 0 else x, "x")
 
@@ -184,7 +193,7 @@ def to_hex(ctx, x):
 # --- java.text.DecimalFormat subset, for number.text("$#,##0.00") --------------------------
 
 
-def format_number(ctx, value: int | float, pattern: str) -> str:
+def format_number(ctx: Context, value: int | float, pattern: str) -> str:
     """Format like Java's DecimalFormat: ``0`` digit, ``#`` optional digit, ``,`` grouping,
     ``.`` decimal point, ``%`` percent; other characters are copied (quote with ')."""
     positive = pattern.split(";", 1)[0]
@@ -215,7 +224,7 @@ def format_number(ctx, value: int | float, pattern: str) -> str:
     fraction = fraction.rstrip("0").ljust(min_frac, "0")
     whole = whole.lstrip("0").rjust(min_int, "0")
     if group > 0:
-        chunks = []
+        chunks: list[str] = []
         while len(whole) > group:
             chunks.insert(0, whole[-group:])
             whole = whole[:-group]
@@ -227,5 +236,5 @@ def format_number(ctx, value: int | float, pattern: str) -> str:
 
 
 @method("text", *N, min_args=1, group=G)
-def text(ctx, x, pattern):
+def text(ctx: Context, x: DelugeValue, pattern: DelugeValue) -> DelugeValue:
     return format_number(ctx, x, args.text("text", 1, pattern))

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from typing import TYPE_CHECKING
 
 from ..errors import DelugeRuntimeError
-from .values import check_long, check_text, deluge_type_name, equals, to_text
+from .values import DelugeValue, check_long, check_text, deluge_type_name, equals, to_text
+
+if TYPE_CHECKING:
+    from ..support import Context
 
 __all__ = ["check_long", "check_text", "to_text"]
 
@@ -32,7 +36,7 @@ def _bad(op: str, a: object, b: object) -> DelugeRuntimeError:
     return DelugeRuntimeError(f"cannot apply '{op}' to {type_name(a)} and {type_name(b)}")
 
 
-def add(ctx, a, b):
+def add(ctx: Context, a: DelugeValue, b: DelugeValue) -> DelugeValue:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         r = a + b
@@ -52,7 +56,7 @@ def add(ctx, a, b):
     return r
 
 
-def add_many(ctx, *parts):
+def add_many(ctx: Context, *parts: DelugeValue) -> DelugeValue:
     """``a + b + c ...`` folded left, operands already evaluated. Once the running value
     or the next operand is a String, every later step joins text, so the rest is joined
     in one go; the length limit is checked as each piece is added, as a fold would."""
@@ -74,7 +78,7 @@ def add_many(ctx, *parts):
     return "".join(texts)
 
 
-def sub(ctx, a, b):
+def sub(ctx: Context, a: DelugeValue, b: DelugeValue) -> DelugeValue:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         return check_long(ctx, a - b)
@@ -83,7 +87,7 @@ def sub(ctx, a, b):
     raise _bad("-", a, b)
 
 
-def mul(ctx, a, b):
+def mul(ctx: Context, a: DelugeValue, b: DelugeValue) -> DelugeValue:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         return check_long(ctx, a * b)
@@ -92,7 +96,7 @@ def mul(ctx, a, b):
     raise _bad("*", a, b)
 
 
-def div(ctx, a, b):
+def div(ctx: Context, a: DelugeValue, b: DelugeValue) -> DelugeValue:
     ta, tb = type(a), type(b)
     if not ((ta is int or ta is float) and (tb is int or tb is float)):
         raise _bad("/", a, b)
@@ -104,7 +108,7 @@ def div(ctx, a, b):
     return a / b
 
 
-def mod(ctx, a, b):
+def mod(ctx: Context, a: DelugeValue, b: DelugeValue) -> DelugeValue:
     ta, tb = type(a), type(b)
     if not ((ta is int or ta is float) and (tb is int or tb is float)):
         raise _bad("%", a, b)
@@ -116,7 +120,7 @@ def mod(ctx, a, b):
     return math.fmod(a, b)
 
 
-def neg(ctx, a):
+def neg(ctx: Context, a: DelugeValue) -> DelugeValue:
     t = type(a)
     if t is int:
         return check_long(ctx, -a)
@@ -128,24 +132,24 @@ def neg(ctx, a):
 _SIMPLE = (str, int, float)
 
 
-def eq(a, b) -> bool:
+def eq(a: DelugeValue, b: DelugeValue) -> bool:
     t = type(a)
     if t is type(b) and t in _SIMPLE:
-        return a == b
+        return a == b  # type: ignore[no-any-return]
     return equals(a, b)
 
 
-def ne(a, b) -> bool:
+def ne(a: DelugeValue, b: DelugeValue) -> bool:
     return not eq(a, b)
 
 
-def _as_dt(v):
+def _as_dt(v: DelugeValue) -> DelugeValue:
     if type(v) is _dt.date:
         return _dt.datetime(v.year, v.month, v.day)
     return v
 
 
-def _order(op: str, a, b):
+def _order(op: str, a: DelugeValue, b: DelugeValue) -> tuple[DelugeValue, DelugeValue]:
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a, b
@@ -158,33 +162,29 @@ def _order(op: str, a, b):
     raise _bad(op, a, b)
 
 
-def lt(a, b) -> bool:
+def lt(a: DelugeValue, b: DelugeValue) -> bool:
     a, b = _order("<", a, b)
-    return a < b
+    return a < b  # type: ignore[no-any-return]
 
 
-def le(a, b) -> bool:
+def le(a: DelugeValue, b: DelugeValue) -> bool:
     a, b = _order("<=", a, b)
-    return a <= b
+    return a <= b  # type: ignore[no-any-return]
 
 
-def gt(a, b) -> bool:
+def gt(a: DelugeValue, b: DelugeValue) -> bool:
     a, b = _order(">", a, b)
-    return a > b
+    return a > b  # type: ignore[no-any-return]
 
 
-def ge(a, b) -> bool:
+def ge(a: DelugeValue, b: DelugeValue) -> bool:
     a, b = _order(">=", a, b)
-    return a >= b
+    return a >= b  # type: ignore[no-any-return]
 
 
-def truth(v) -> bool:
+def truth(v: DelugeValue) -> bool:
     if v is True or v is False:
         return v
     if v is None:
         return False
     raise DelugeRuntimeError(f"expected a Boolean condition but got {type_name(v)}")
-
-
-def not_(v) -> bool:
-    return not truth(v)

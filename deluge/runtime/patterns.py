@@ -9,10 +9,15 @@ call and never past the run's own deadline.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from deluge.errors import DelugeLimitError, DelugeRuntimeError
+
+if TYPE_CHECKING:
+    from deluge.support import Context
 
 # ``regex`` rather than ``re``: a match can be bounded in time (``timeout=``), which a
 # backtracking pattern such as ``(a|aa)+$`` needs, and it knows Java's ``\p{..}`` classes,
@@ -32,7 +37,9 @@ def compile_java(name: str, pattern: str, flags: int = 0) -> regex.Pattern:
         raise DelugeRuntimeError(f"Invalid regular expression in '{name}': {exc}") from exc
 
 
-def run_pattern(ctx, name: str, call, *args, **kwargs):
+def run_pattern(
+    ctx: Context, name: str, call: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
     """Call a compiled pattern's method (``match``, ``sub``, ...) bounded in time: the
     limit error names ``max_regex_seconds``, or ``max_seconds`` when the run's own deadline
     came first."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from typing import TYPE_CHECKING
 
 from deluge.errors import DelugeRuntimeError
 from deluge.runtime import args
-from deluge.runtime.registry import ANY, FUNCTIONS, METHODS, Builtin, function, method
+from deluge.runtime.registry import ANY, FUNCTIONS, METHODS, Builtin, Impl, function, method
 from deluge.runtime.values import (
+    DelugeValue,
     deluge_type_name,
     equals,
     is_empty,
@@ -20,48 +22,51 @@ from deluge.runtime.values import (
     type_key,
 )
 
+if TYPE_CHECKING:
+    from deluge.support import Context
+
 G = "common"
 _LONG_TEXT = re.compile(r"\s*[+-]?\d+\s*")
 _DECIMAL_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 
 
 @method("isNull", ANY, group=G)
-def is_null(ctx, v):
+def is_null(ctx: Context, v: DelugeValue) -> DelugeValue:
     # Documented: null and "" are null, " " is not.
     return v is None or v == ""
 
 
 @method("isEmpty", ANY, group=G)
-def is_empty_(ctx, v):
+def is_empty_(ctx: Context, v: DelugeValue) -> DelugeValue:
     return is_empty(v)
 
 
 @method("equals", ANY, min_args=1, group=G)
-def equals_(ctx, v, other):
+def equals_(ctx: Context, v: DelugeValue, other: DelugeValue) -> DelugeValue:
     return equals(v, other)
 
 
 @method("isNumber", ANY, group=G)
-def is_number(ctx, v):
+def is_number(ctx: Context, v: DelugeValue) -> DelugeValue:
     if type(v) is int:
         return True
     return type(v) is str and _LONG_TEXT.fullmatch(v) is not None
 
 
 @method("isDecimal", ANY, group=G)
-def is_decimal(ctx, v):
+def is_decimal(ctx: Context, v: DelugeValue) -> DelugeValue:
     if type(v) in (int, float):
         return True
     return type(v) is str and _DECIMAL_TEXT.fullmatch(v) is not None
 
 
 @method("isText", ANY, group=G)
-def is_text(ctx, v):
+def is_text(ctx: Context, v: DelugeValue) -> DelugeValue:
     return type(v) is str
 
 
 @method("isDate", ANY, group=G)
-def is_date(ctx, v):
+def is_date(ctx: Context, v: DelugeValue) -> DelugeValue:
     if type(v) in (dt.date, dt.datetime):
         return True
     if type(v) is not str:
@@ -74,12 +79,12 @@ def is_date(ctx, v):
 
 
 @function("ifNull", min_args=2, group=G)
-def if_null(ctx, value, fallback):
+def if_null(ctx: Context, value: DelugeValue, fallback: DelugeValue) -> DelugeValue:
     return fallback if value is None else value
 
 
 @function("randomNumber", min_args=2, group=G)
-def random_number(ctx, low, high):
+def random_number(ctx: Context, low: DelugeValue, high: DelugeValue) -> DelugeValue:
     """A number from ``low`` (inclusive) to ``high`` (exclusive); Decimal if either is one."""
     a = args.number("randomNumber", 1, low)
     b = args.number("randomNumber", 2, high)
@@ -90,8 +95,8 @@ def random_number(ctx, low, high):
     return random.uniform(a, b)
 
 
-def _dispatcher(name: str, table: dict[str, Builtin]):
-    def call(ctx, receiver, *rest):
+def _dispatcher(name: str, table: dict[str, Builtin]) -> Impl:
+    def call(ctx: Context, receiver: DelugeValue, *rest: DelugeValue) -> DelugeValue:
         entry = table.get(type_key(receiver)) or table.get(ANY)
         if entry is None:
             raise DelugeRuntimeError(

@@ -21,6 +21,13 @@ null           ``None``
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any, TypeAlias
+
+# A value a script computes: one of the types above, told apart by ``type(v) is ...`` at run
+# time, so it stays dynamic for the type checker.
+DelugeValue: TypeAlias = Any
+DelugeList: TypeAlias = list[DelugeValue]
+DelugeMap: TypeAlias = dict[DelugeValue, DelugeValue]
 
 
 class Collection:
@@ -28,8 +35,8 @@ class Collection:
 
     __slots__ = ("items",)
 
-    def __init__(self, items: list | dict | None = None) -> None:
-        self.items: list | dict = items if items is not None else []
+    def __init__(self, items: DelugeList | DelugeMap | None = None) -> None:
+        self.items: DelugeList | DelugeMap = items if items is not None else []
 
     @property
     def is_map(self) -> bool:
@@ -64,7 +71,7 @@ def type_key(value: object) -> str:
         return "unknown"
 
 
-# --- conversions shared by the interpreter, the operators and the built-ins ---------------
+# --- conversions shared by the compiled code, the operators and the built-ins ------------
 
 import json as _json  # noqa: E402
 import math as _math  # noqa: E402
@@ -108,10 +115,6 @@ _TYPE_NAMES = {
 def deluge_type_name(value: object) -> str:
     """The Deluge name of a value's type, as error messages show it (``TEXT``, ``NUMBER``...)."""
     return _TYPE_NAMES.get(type_key(value), type(value).__name__.upper())
-
-
-def is_long(value: object) -> bool:
-    return type(value) is int
 
 
 def is_number(value: object) -> bool:
@@ -166,9 +169,9 @@ def to_text(value: object) -> str:
     if t is _dt.date:
         return format_date(value)  # type: ignore[arg-type]
     if t is list:
-        return ",".join(_element_text(v) for v in value)  # type: ignore[union-attr]
-    if t is Collection and not value.is_map:  # type: ignore[union-attr]
-        return ",".join(_element_text(v) for v in value.items)  # type: ignore[union-attr]
+        return ",".join(_element_text(v) for v in value)  # type: ignore[attr-defined]
+    if t is Collection and not value.is_map:  # type: ignore[attr-defined]
+        return ",".join(_element_text(v) for v in value.items)  # type: ignore[attr-defined]
     return to_json(value)
 
 
@@ -186,7 +189,7 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
     if value is None:
         out.append("null")
     elif t is str:
-        out.append(_encode_text(value))
+        out.append(_encode_text(value))  # type: ignore[arg-type]
     elif t is bool:
         out.append("true" if value else "false")
     elif t is int:
@@ -195,8 +198,8 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
         text = format_decimal(value)  # type: ignore[arg-type]
         finite = not (_math.isnan(value) or _math.isinf(value))  # type: ignore[arg-type]
         out.append(text if finite else f'"{text}"')
-    elif t is dict or (t is Collection and value.is_map):  # type: ignore[union-attr]
-        items = value if t is dict else value.items  # type: ignore[union-attr]
+    elif t is dict or (t is Collection and value.is_map):  # type: ignore[attr-defined]
+        items = value if t is dict else value.items  # type: ignore[attr-defined]
         out.append("{")
         for i, (k, v) in enumerate(items.items()):  # type: ignore[union-attr]
             if i:
@@ -206,7 +209,7 @@ def _write_json(value: object, out: list[str], depth: int) -> None:
             _write_json(v, out, depth + 1)
         out.append("}")
     elif t is list or t is Collection:
-        items = value if t is list else value.items  # type: ignore[union-attr]
+        items = value if t is list else value.items  # type: ignore[attr-defined]
         out.append("[")
         for i, v in enumerate(items):  # type: ignore[arg-type]
             if i:
@@ -223,7 +226,7 @@ def to_json(value: object) -> str:
     that contains itself) raises ``DelugeRuntimeError``."""
     if type(value) is dict and all(type(k) is str for k in value):
         flat = _FLAT
-        if all(type(v) in flat for v in value.values()):  # type: ignore[union-attr]
+        if all(type(v) in flat for v in value.values()):
             return _ENCODE_FLAT(value)
     out: list[str] = []
     _write_json(value, out, 0)
@@ -269,25 +272,25 @@ def equals(a: object, b: object) -> bool:
     if ta in (_dt.date, _dt.datetime) and tb in (_dt.date, _dt.datetime):
         return _as_datetime(a) == _as_datetime(b)  # type: ignore[arg-type]
     if ta is Collection:
-        return equals(a.items, b.items if tb is Collection else b)  # type: ignore[union-attr]
+        return equals(a.items, b.items if tb is Collection else b)  # type: ignore[attr-defined]
     if tb is Collection:
-        return equals(a, b.items)  # type: ignore[union-attr]
+        return equals(a, b.items)  # type: ignore[attr-defined]
     if ta is list and tb is list:
         return len(a) == len(b) and all(  # type: ignore[arg-type]
             equals(x, y)
             for x, y in zip(a, b, strict=True)  # type: ignore[call-overload]
         )
     if ta is dict and tb is dict:
-        return a.keys() == b.keys() and all(  # type: ignore[union-attr]
+        return a.keys() == b.keys() and all(  # type: ignore[attr-defined]
             equals(v, b[k])  # type: ignore[index]
-            for k, v in a.items()  # type: ignore[union-attr]
+            for k, v in a.items()  # type: ignore[attr-defined]
         )
     return ta is tb and a == b
 
 
 def _as_datetime(value: _dt.date) -> _dt.datetime:
     if type(value) is _dt.datetime:
-        return value  # type: ignore[return-value]
+        return value
     return _dt.datetime(value.year, value.month, value.day)
 
 
@@ -299,7 +302,7 @@ def is_empty(value: object) -> bool:
     if t in (str, list, dict):
         return len(value) == 0  # type: ignore[arg-type]
     if t is Collection:
-        return len(value.items) == 0  # type: ignore[union-attr]
+        return len(value.items) == 0  # type: ignore[attr-defined]
     return False
 
 

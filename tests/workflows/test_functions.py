@@ -436,3 +436,14 @@ def test_header_types_cover_every_parameter_type():
     from workflows.models import PARAM_TYPES
 
     assert set(functions.HEADER_TYPES) == set(PARAM_TYPES)
+
+
+def test_a_syntax_error_carries_its_line_and_column(topping):
+    from workflows.functions import FunctionSyntaxError, check_function
+    from workflows.models import Function
+
+    function = Function(topping=topping, name="f", code="a = 1;\nb = ;", params=[])
+    with pytest.raises(FunctionSyntaxError) as caught:
+        check_function(function)
+    assert (caught.value.line, caught.value.column) == (2, 5)
+    assert caught.value.message_dict["code"] == [f"Line 2, column 5: {caught.value.detail}"]
