@@ -206,7 +206,7 @@ WORKFLOW_MAIL_PER_RUN = env_int("WORKFLOW_MAIL_PER_RUN", 50, minimum=1)
 WORKFLOW_MAIL_PER_HOUR = env_int("WORKFLOW_MAIL_PER_HOUR", 500, minimum=1)
 # Limits of one script run (deluge.Limits); the others keep the engine's defaults.
 DELUGE_MAX_INFO_CHARS = env_int("DELUGE_MAX_INFO_CHARS", 1_000_000, minimum=1000)
-DELUGE_MAX_REGEX_SECONDS = env_float("DELUGE_MAX_REGEX_SECONDS", 1.0, minimum=0.01)
+DELUGE_MAX_REGEX_SECONDS = env_float("DELUGE_MAX_REGEX_SECONDS", 5.0, minimum=0.01)
 # Scripts started from a web request run in child processes (workflows/isolation.py).
 CONSOLE_SCRIPT_ISOLATION = env_choice("CONSOLE_SCRIPT_ISOLATION", "process", ("process", "inline"))
 CONSOLE_SCRIPT_WORKERS = env_int("CONSOLE_SCRIPT_WORKERS", 2, minimum=1, maximum=64)

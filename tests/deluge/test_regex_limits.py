@@ -93,3 +93,27 @@ def test_ordinary_patterns_are_unchanged():
         '"a1b22".replaceAll("[0-9]+", "#");'
     )
     assert run(src).return_value == "true,a#b#"
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ('"a,b,,c".replaceAll(",", ";")', "a;b;;c"),
+        ('"a,b,,c".replaceFirst(",", ";")', "a;b,,c"),
+        ('"ab".replaceAll("", "-")', "-a-b-"),
+        ('"ab".replaceFirst("", "-")', "-ab"),
+        ('"a.b".replaceAll(".", "x")', "xxx"),  # a metacharacter: still a pattern
+        ('"ab".replaceAll("b", "$0$0")', "abb"),  # a group reference: still a pattern
+        ('"AbA".replaceAllIgnoreCase("a", "x")', "xbx"),
+    ],
+)
+def test_literal_patterns_replace_as_the_pattern_engine_does(call, expected):
+    assert run(f"return {call};").return_value == expected
+
+
+def test_a_literal_replace_over_a_long_text_is_quick():
+    src = 'return leftpad("", 4000000).replaceAll(" ", "x").length();'
+    started = time.monotonic()
+    result = run(src, limits=Limits(max_regex_seconds=1))
+    assert result.return_value == 4_000_000
+    assert time.monotonic() - started < 2
