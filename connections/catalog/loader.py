@@ -16,7 +16,7 @@ from connections.schemas import UrlParam, may_come_from_callback
 CATALOG_PATH = Path(__file__).with_name("services.json")
 
 # Catalog field -> model field; values of None become "" for text columns.
-_TEXT_FIELDS = (
+TEXT_FIELDS = (
     "name",
     "category",
     "auth_type",
@@ -36,7 +36,7 @@ _TEXT_FIELDS = (
     "docs_url",
     "notes",
 )
-_JSON_FIELDS = (
+JSON_FIELDS = (
     "scopes",
     "default_scopes",
     "allowed_hosts",
@@ -44,6 +44,8 @@ _JSON_FIELDS = (
     "url_params",
     "api_key_params",
 )
+# Every key an entry has: the text and JSON fields, its key, and the PKCE flag.
+CATALOG_FIELDS = frozenset({"key", "pkce", *TEXT_FIELDS, *JSON_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,10 @@ def check_entry(entry: dict) -> None:
 
 
 def _values(entry: dict) -> dict:
-    values = {name: entry.get(name) or "" for name in _TEXT_FIELDS}
+    values = {name: entry.get(name) or "" for name in TEXT_FIELDS}
     # Key-based services have no scopes; the column still needs a valid choice.
     values["scope_delimiter"] = values["scope_delimiter"] or " "
-    for name in _JSON_FIELDS:
+    for name in JSON_FIELDS:
         values[name] = entry.get(name) or ({} if name == "authorize_params" else [])
     values["pkce"] = bool(entry.get("pkce"))
     return values

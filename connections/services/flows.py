@@ -15,8 +15,9 @@ from urllib.parse import urlencode, urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from connections.models import Connection, Credential, OAuthFlow
+from connections.models import Connection, OAuthFlow
 from connections.services import urlparams
+from connections.services.credentials import save_connected
 from connections.services.tokens import (
     TokenError,
     describe_error,
@@ -25,7 +26,6 @@ from connections.services.tokens import (
     store_tokens,
 )
 from connections.services.urlparams import UrlParamError
-from console.audit import log_action
 
 FLOW_LIFETIME = timedelta(minutes=10)
 
@@ -214,18 +214,7 @@ def _save_connected(flow: OAuthFlow, user, tokens, url_values: dict[str, str]) -
         stored = Connection.objects.select_for_update().get(pk=connection.pk).url_values
         connection.url_values = {**url_values, **stored}
         connection.save(update_fields=["url_values", "updated_at"])
-    owner = user if connection.user_level else None
-    credential, _ = Credential.objects.select_for_update().get_or_create(
-        connection=connection, user=owner
-    )
-    store_tokens(credential, tokens, user=user)
-    credential.save()
-    log_action(
-        connection,
-        "connections.connection.connected",
-        user=user,
-        data={"link_name": connection.link_name, "user_level": connection.user_level},
-    )
+    save_connected(connection, user=user, fill=lambda c: store_tokens(c, tokens), method="oauth2")
 
 
 def _camel(name: str) -> str:

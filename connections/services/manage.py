@@ -12,6 +12,7 @@ from connections.hooks import USAGE_FINDERS
 from connections.models import AuthType, Connection, Credential, GrantType, Service
 from connections.schemas import Secrets
 from connections.services import send, tokens, urlparams
+from connections.services.credentials import save_connected
 from connections.services.naming import is_valid_link_name, link_name_from, unique_link_name
 from console.audit import log_action
 from console.models import Topping
@@ -116,49 +117,19 @@ def connect_with_values(connection: Connection, *, values: dict[str, str], user)
         secrets = Secrets(values={k: v for k, v in values.items() if v is not None})
     if not any(secrets.all_values()):
         raise ValidationError("Enter the credential values.")
-    with transaction.atomic():
-        credential = _credential_row(connection, user)
-        credential.set_secrets(secrets)
-        _mark_connected(credential, user)
-        credential.save()
-        log_action(
-            connection,
-            "connections.connection.connected",
-            user=user,
-            data={"link_name": connection.link_name, "user_level": connection.user_level},
-        )
-    return credential
+    return save_connected(
+        connection, user=user, fill=lambda c: c.set_secrets(secrets), method="values"
+    )
 
 
 def connect_client_credentials(connection: Connection, *, user) -> Credential:
     response = tokens.request_client_credentials(connection)
-    with transaction.atomic():
-        credential = _credential_row(connection, user)
-        tokens.store_tokens(credential, response, user=user)
-        credential.save()
-        log_action(
-            connection,
-            "connections.connection.connected",
-            user=user,
-            data={"link_name": connection.link_name, "grant": "client_credentials"},
-        )
-    return credential
-
-
-def _credential_row(connection: Connection, user) -> Credential:
-    owner = user if connection.user_level else None
-    credential, _ = Credential.objects.select_for_update().get_or_create(
-        connection=connection, user=owner
+    return save_connected(
+        connection,
+        user=user,
+        fill=lambda c: tokens.store_tokens(c, response),
+        method="client_credentials",
     )
-    return credential
-
-
-def _mark_connected(credential: Credential, user) -> None:
-    from django.utils import timezone
-
-    credential.status = Credential.Status.CONNECTED
-    credential.connected_by, credential.connected_at = user, timezone.now()
-    credential.last_error = ""
 
 
 def needs_browser(connection: Connection) -> bool:

@@ -15,13 +15,13 @@ from django.views.decorators.debug import sensitive_variables
 from requests_oauthlib import OAuth1
 
 from connections import broker
-from connections.models import Connection, Credential, OAuthFlow
+from connections.models import Connection, OAuthFlow
 from connections.schemas import Secrets
+from connections.services.credentials import save_connected
 from connections.services.flows import FLOW_LIFETIME, FlowError, claim, ensure_flow_current
 from connections.services.injection import allowed_hosts
 from connections.services.tokens import fill_url
 from connections.services.urlparams import UrlParamError
-from console.audit import log_action
 
 
 def _sha256(value: str) -> str:
@@ -108,22 +108,7 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
 def _save_connected(flow: OAuthFlow, user, values: dict[str, str]) -> None:
     ensure_flow_current(flow)
     connection = flow.connection
-    owner = user if connection.user_level else None
-    credential, _ = Credential.objects.select_for_update().get_or_create(
-        connection=connection, user=owner
+    secrets = Secrets(
+        access_token=values["oauth_token"], token_secret=values.get("oauth_token_secret", "")
     )
-    credential.set_secrets(
-        Secrets(
-            access_token=values["oauth_token"], token_secret=values.get("oauth_token_secret", "")
-        )
-    )
-    credential.status = Credential.Status.CONNECTED
-    credential.connected_by, credential.connected_at = user, timezone.now()
-    credential.last_error = ""
-    credential.save()
-    log_action(
-        connection,
-        "connections.connection.connected",
-        user=user,
-        data={"link_name": connection.link_name, "protocol": "oauth1"},
-    )
+    save_connected(connection, user=user, fill=lambda c: c.set_secrets(secrets), method="oauth1")

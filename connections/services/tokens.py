@@ -164,8 +164,9 @@ def describe_error(code: str) -> str:
     return OAUTH_ERRORS.get(code, "the provider returned an error")
 
 
-def store_tokens(credential: Credential, tokens: TokenResponse, *, user=None) -> None:
-    """Save new tokens atomically; a response without a refresh token keeps the old one."""
+def store_tokens(credential: Credential, tokens: TokenResponse) -> None:
+    """Put new tokens on the credential (the caller saves it, in its transaction); a response
+    without a refresh token keeps the old one."""
     secrets = credential.secrets
     secrets.access_token = tokens.access_token
     if tokens.refresh_token:
@@ -180,8 +181,6 @@ def store_tokens(credential: Credential, tokens: TokenResponse, *, user=None) ->
     )
     credential.status = Credential.Status.CONNECTED
     credential.last_error = ""
-    if user is not None:
-        credential.connected_by, credential.connected_at = user, now
     credential.last_refreshed_at = now
 
 

@@ -11,36 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from connections.catalog.loader import CATALOG_FIELDS
+
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "connections" / "catalog" / "services.json"
 
-FIELDS = {
-    "key",
-    "name",
-    "category",
-    "auth_type",
-    "grant_type",
-    "authorize_url",
-    "token_url",
-    "refresh_url",
-    "revoke_url",
-    "revoke_token_param",
-    "scopes",
-    "default_scopes",
-    "scope_delimiter",
-    "param_type",
-    "header_name",
-    "token_prefix",
-    "api_base_url",
-    "allowed_hosts",
-    "authorize_params",
-    "token_auth_method",
-    "pkce",
-    "issuer",
-    "url_params",
-    "api_key_params",
-    "docs_url",
-    "notes",
-}
 CATEGORIES = {
     "CRM",
     "Accounting",
@@ -189,7 +163,7 @@ def test_microsoft_entries_use_identity_platform_v2_common():
 
 @service_params
 def test_field_set_is_exact(service):
-    assert set(service) == FIELDS
+    assert set(service) == CATALOG_FIELDS
 
 
 @service_params

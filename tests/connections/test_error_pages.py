@@ -17,7 +17,7 @@ from connections.broker import client as broker_client
 from connections.models import AuthType, Credential
 from connections.reporting import SecretSafeExceptionReporterFilter
 from connections.schemas import Secrets
-from connections.services import manage, send
+from connections.services import credentials, send
 from console.apikeys import create_api_key
 from tests.connections.fixtures import CANARY
 
@@ -57,7 +57,7 @@ def test_crash_while_storing_a_typed_token_shows_no_secret(
 ):
     service = make_service("keyed", AuthType.BEARER, "https://api.example.com")
     connection = make_connection(service, "keyed")
-    monkeypatch.setattr(manage, "log_action", _fail)  # fails after the token is in hand
+    monkeypatch.setattr(credentials, "log_action", _fail)  # fails after the token is in hand
     settings.DEBUG = debug
     caplog.set_level(logging.ERROR)
     response = crash_client.post(

@@ -1,0 +1,55 @@
+"""The one way a credential becomes Connected, whatever the authorization was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from connections.models import Connection, Credential
+from console.audit import log_action
+
+
+def credential_row(connection: Connection, user: AbstractBaseUser | None) -> Credential:
+    """The credential a run for ``user`` uses: their own for a user-level connection, else
+    the shared one; created if missing and locked for this transaction."""
+    owner = user if connection.user_level else None
+    credential, _ = Credential.objects.select_for_update().get_or_create(
+        connection=connection, user=owner
+    )
+    return credential
+
+
+@transaction.atomic
+def save_connected(
+    connection: Connection,
+    *,
+    user: AbstractBaseUser | None,
+    fill: Callable[[Credential], None],
+    method: str,
+) -> Credential:
+    """Store what an authorization returned and mark the credential Connected by ``user``.
+
+    ``fill(credential)`` puts the secrets in (keys typed into a form, tokens, an OAuth 1.0a
+    token pair); ``method`` says how, for the audit entry ``connections.connection.connected``
+    (``values``, ``client_credentials``, ``oauth2``, ``oauth1``).
+    """
+    credential = credential_row(connection, user)
+    fill(credential)
+    credential.status = Credential.Status.CONNECTED
+    credential.connected_by, credential.connected_at = user, timezone.now()
+    credential.last_error = ""
+    credential.save()
+    log_action(
+        connection,
+        "connections.connection.connected",
+        user=user,
+        data={
+            "link_name": connection.link_name,
+            "user_level": connection.user_level,
+            "method": method,
+        },
+    )
+    return credential
