@@ -91,9 +91,9 @@ def main(
     if ns.command == "run":
         return cmd_run(ns.file, ns.arg, ns.http_fixtures, out, err)
     if ns.regex:
-        from .bench_regex import main as regex_main
+        from .bench.regex import main as regex_main
 
         return regex_main(quick=ns.quick, out=out)
-    from .bench import main as bench_main
+    from .bench.engine import main as bench_main
 
     return bench_main(quick=ns.quick, out=out)

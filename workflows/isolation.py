@@ -22,7 +22,6 @@ system check ``workflows.W001`` warns about it anywhere else.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import resource
@@ -35,13 +34,13 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from console.processes import die_with_parent
 from workflows.models import Execution
 from workflows.runner import run_execution, storable
 
 logger = logging.getLogger(__name__)
 
 RUNNING = (Execution.Status.QUEUED, Execution.Status.RUNNING)
-_PR_SET_PDEATHSIG = 1
 
 
 class Busy(Exception):
@@ -161,10 +160,7 @@ def _wait(pid: int, deadline: float) -> int | None:
 def _child(execution_id: int, memory: int) -> None:
     code = 1
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the parent died before the signal was set up
-            os._exit(1)
+        die_with_parent(signal.SIGKILL)
         size = os.sysconf("SC_PAGE_SIZE") * int(open("/proc/self/statm").read().split()[0])  # noqa: SIM115
         resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
         # This thread is new in the parent, so its database connection is too: the other

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from deluge import DelugeLimitError, DelugeRuntimeError, Limits, StandaloneHost, bench, run
+from deluge import DelugeLimitError, DelugeRuntimeError, Limits, StandaloneHost, run
+from deluge.bench import engine as bench
 from deluge.engine import compile_script
 from deluge.infer import LIST, LONG, MAP, long_variables, variable_kinds
 from deluge.methods import make_dispatch

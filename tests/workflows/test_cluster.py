@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from workflows import cluster, dispatch, tasks
+from workflows import dispatch, tasks
+from workflows.management import cluster
 from workflows.models import Action, Execution, Rule
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from connections import benchkit
+from connections.management import benchkit
 from connections.services import send
 from console import services as console_services
 from console.models import User

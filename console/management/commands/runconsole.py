@@ -9,6 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from console.processes import die_with_parent
+
 
 class Command(BaseCommand):
     help = "Run the web console and a django-q2 worker cluster in one command."
@@ -18,9 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport: str, **options) -> None:
         manage = [sys.executable, "manage.py"]
+        # Each child dies with this command, even when it is killed with SIGKILL.
         children = [
-            subprocess.Popen([*manage, "qcluster"]),
-            subprocess.Popen([*manage, "runserver", addrport]),
+            subprocess.Popen([*manage, "qcluster"], preexec_fn=die_with_parent),
+            subprocess.Popen([*manage, "runserver", addrport], preexec_fn=die_with_parent),
         ]
         stopping = False
 

@@ -24,12 +24,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.wsgi import get_wsgi_application
 from django.db import connection as db_connection
 
-from connections import benchkit
+from connections.management import benchkit
 from connections.models import Connection
 from console import services as console_services
 from console.apikeys import create_api_key
 from console.models import Topping, User
-from workflows import cluster
+from workflows.management import cluster
 from workflows.models import Action, Execution, Function, Rule
 
 CODE = """r = invokeurl

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .engine import compile_script
-from .host import InvokeRequest, StandaloneHost
-from .limits import Limits
-from .parser import parse
+from deluge.engine import compile_script
+from deluge.host import InvokeRequest, StandaloneHost
+from deluge.limits import Limits
+from deluge.parser import parse
 
 N = 20_000
 

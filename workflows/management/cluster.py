@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from console.processes import die_with_parent
+
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 
@@ -47,6 +49,7 @@ def start(
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=die_with_parent,  # a killed benchmark takes its clusters with it
     )
 
 

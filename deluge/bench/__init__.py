@@ -1,0 +1,1 @@
+"""Benchmarks of the engine (``python -m deluge bench [--regex]``); never imported by it."""
