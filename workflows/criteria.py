@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflows import schema
+from workflows.schemas import Condition
 
 _TOKEN = re.compile(r"\s*(?:(\d+)|(and|or)\b|(\()|(\))|(\S))", re.IGNORECASE)
 
@@ -122,25 +123,25 @@ def _evaluate_tree(node: Node, values: dict[int, bool]) -> bool:
 # ------------------------------------------------------------------------------ conditions
 
 
-def validate_condition(module: schema.Module, condition: dict) -> str | None:
-    field = module.field(condition.get("field", ""))
+def validate_condition(module: schema.Module, condition: Condition) -> str | None:
+    field = module.field(condition.field)
     if field is None:
-        return f"“{condition.get('field', '')}” is not a field of {module.api_name}."
-    operator = condition.get("operator", "")
+        return f"“{condition.field}” is not a field of {module.api_name}."
+    operator = condition.operator
     if operator not in schema.OPERATORS_BY_TYPE.get(field["type"], []):
         return f"“{schema.OPERATORS.get(operator, operator)}” does not apply to {field['label']}."
     if operator in schema.NO_VALUE_OPERATORS:
         return None
-    value = condition.get("value", "")
+    value = condition.value
     if field["type"] == "boolean":
         if str(value).lower() not in ("true", "false"):
             return f"{field['label']} is true or false."
         return None
     if value in (None, ""):
         return f"Give a value for {field['label']}."
-    if operator == "between" and condition.get("value2", "") in (None, ""):
+    if operator == "between" and condition.value2 in (None, ""):
         return f"Give both ends of the range for {field['label']}."
-    for raw in (value, condition.get("value2")) if operator == "between" else (value,):
+    for raw in (value, condition.value2) if operator == "between" else (value,):
         if field["type"] in schema.NUMBER_TYPES and schema.to_decimal(raw) is None:
             return f"{field['label']} compares with a number."
         if field["type"] in schema.DATE_TYPES and _as_when(field, raw) is None:
@@ -168,14 +169,14 @@ def _as_when(field: dict, value: Any):
     return schema.to_datetime(value)
 
 
-def condition_holds(field: dict, condition: dict, record: dict) -> bool:
-    operator = condition["operator"]
+def condition_holds(field: dict, condition: Condition, record: dict) -> bool:
+    operator = condition.operator
     actual = record.get(field["api_name"])
     if operator == "is_empty":
         return _is_empty(actual)
     if operator == "is_not_empty":
         return not _is_empty(actual)
-    expected = condition.get("value", "")
+    expected = condition.value
     kind = field["type"]
     if kind == "tag":
         tags = [as_text(t).lower() for t in (actual or [])]
@@ -188,7 +189,7 @@ def condition_holds(field: dict, condition: dict, record: dict) -> bool:
         if left is None or right is None:
             return operator == "ne"
         if operator == "between":
-            high = schema.to_decimal(condition.get("value2"))
+            high = schema.to_decimal(condition.value2)
             return high is not None and right <= left <= high
         return {
             "eq": left == right,
@@ -203,7 +204,7 @@ def condition_holds(field: dict, condition: dict, record: dict) -> bool:
         if left is None or right is None:
             return operator == "is_not"
         if operator == "between":
-            high = _as_when(field, condition.get("value2"))
+            high = _as_when(field, condition.value2)
             return high is not None and right <= left <= high
         return {
             "is": left == right,
@@ -235,25 +236,27 @@ class Outcome:
         return {"matched": self.matched, "conditions": self.conditions}
 
 
-def evaluate(module: schema.Module, conditions: list[dict], pattern: str, record: dict) -> Outcome:
+def evaluate(
+    module: schema.Module, conditions: list[Condition], pattern: str, record: dict
+) -> Outcome:
     """Whether ``record`` matches; a broken rule (deleted field, bad pattern) never matches."""
     if not conditions:
         return Outcome(True, [])
     values: dict[int, bool] = {}
     details = []
     for number, condition in enumerate(conditions, start=1):
-        field = module.field(condition.get("field", ""))
+        field = module.field(condition.field)
         problem = validate_condition(module, condition) if field else "unknown field"
         result = False if problem else condition_holds(field, condition, record)
         values[number] = result
         details.append(
             {
                 "number": number,
-                "field": condition.get("field", ""),
-                "operator": schema.OPERATORS.get(condition.get("operator"), "?"),
-                "value": condition.get("value", ""),
-                "value2": condition.get("value2", ""),
-                "actual": record.get(condition.get("field", "")),
+                "field": condition.field,
+                "operator": schema.OPERATORS.get(condition.operator, "?"),
+                "value": condition.value,
+                "value2": condition.value2,
+                "actual": record.get(condition.field),
                 "result": result,
                 **({"problem": problem} if problem else {}),
             }

@@ -7,6 +7,7 @@ from django.utils import timezone
 from workflows import schema
 from workflows.criteria import default_pattern
 from workflows.models import Rule
+from workflows.schemas import Condition
 
 UNIT_MINUTES = {"days": 1440, "hours": 60, "minutes": 1}
 
@@ -28,12 +29,10 @@ def _plural(amount: int, unit: str) -> str:
 def trigger_summary(rule: Rule) -> str:
     trigger = rule.trigger
     if trigger == Rule.Trigger.EDIT:
-        if not rule.trigger_fields:
+        trigger_fields = rule.trigger_field_list()
+        if not trigger_fields:
             return "Edit of any field"
-        parts = [
-            f"{e.get('field', '')} modified to “{e['to']}”" if e.get("to") else e.get("field", "")
-            for e in rule.trigger_fields
-        ]
+        parts = [f"{e.field} modified to “{e.to}”" if e.to else e.field for e in trigger_fields]
         return "Edit of " + " or ".join(parts)
     if trigger == Rule.Trigger.CREATE_OR_EDIT:
         repeat = "repeat on every edit" if rule.repeat_on_every_edit else "once criteria are met"
@@ -50,14 +49,14 @@ def trigger_summary(rule: Rule) -> str:
     return rule.get_trigger_display()
 
 
-def condition_text(condition: dict) -> str:
-    operator = condition.get("operator", "")
-    words = f"{condition.get('field', '')} {schema.OPERATORS.get(operator, operator)}"
+def condition_text(condition: Condition) -> str:
+    operator = condition.operator
+    words = f"{condition.field} {schema.OPERATORS.get(operator, operator)}"
     if operator in schema.NO_VALUE_OPERATORS:
         return words
     if operator == "between":
-        return f"{words} {condition.get('value', '')} and {condition.get('value2', '')}"
-    return f"{words} {condition.get('value', '')}"
+        return f"{words} {condition.value} and {condition.value2}"
+    return f"{words} {condition.value}"
 
 
 def criteria_summary(rule: Rule) -> str:

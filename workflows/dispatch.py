@@ -20,6 +20,7 @@ from django.utils import timezone
 from workflows import criteria, queue, schema
 from workflows.hooks import RULE_SOURCES
 from workflows.models import Action, Environment, Event, Execution, Rule
+from workflows.schemas import RuleEvaluation, dump_list
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +92,17 @@ def record_event(topping, **fields) -> Event:
 
 
 def _changed(rule: Rule, record: dict, previous: dict | None) -> tuple[bool, str]:
-    if not rule.trigger_fields:
+    trigger_fields = rule.trigger_field_list()
+    if not trigger_fields:
         return True, "edited"
     previous = previous or {}
-    for entry in rule.trigger_fields:
-        name, target = entry.get("field", ""), entry.get("to")
+    for entry in trigger_fields:
+        name, target = entry.field, entry.to
         if record.get(name) == previous.get(name):
             continue
-        if target in (None, "") or criteria.as_text(record.get(name)) == str(target):
-            return True, f"{name} changed" + (f" to {target}" if target not in (None, "") else "")
-    fields = ", ".join(e.get("field", "") for e in rule.trigger_fields)
+        if not target or criteria.as_text(record.get(name)) == target:
+            return True, f"{name} changed" + (f" to {target}" if target else "")
+    fields = ", ".join(e.field for e in trigger_fields)
     return False, f"none of {fields} changed as required"
 
 
@@ -124,7 +126,7 @@ def trigger_fires(rule: Rule, event: Event, module: schema.Module) -> tuple[bool
         if op != "edit":
             return False, f"trigger is create or edit, not {op}"
         if not rule.repeat_on_every_edit and event.previous is not None:
-            before = criteria.evaluate(module, rule.conditions, rule.pattern, event.previous)
+            before = criteria.evaluate(module, rule.condition_list(), rule.pattern, event.previous)
             if before.matched:
                 return False, "already met the criteria before this edit (repeat is off)"
         return True, "edited"
@@ -234,28 +236,26 @@ def _evaluate(event: Event, module: schema.Module | None, rules: list[Rule]) -> 
     """Fill ``event.evaluation`` and return the executions of the rules that match."""
     evaluation, executions = [], []
     for rule in rules:
-        entry = {"rule": rule.pk, "name": rule.name, "matched": False}
+        matched, conditions = False, None
         if module is None:
             fires, reason = False, f"unknown module {event.module}"
         else:
             fires, reason = trigger_fires(rule, event, module)
         if fires:
-            outcome = criteria.evaluate(module, rule.conditions, rule.pattern, event.record)
-            entry["conditions"] = outcome.conditions
-            entry["matched"] = outcome.matched
+            outcome = criteria.evaluate(module, rule.condition_list(), rule.pattern, event.record)
+            matched, conditions = outcome.matched, outcome.conditions
             reason = reason if outcome.matched else "criteria not met"
             if outcome.matched:
                 executions += _executions_for(event, rule)
-        entry["reason"] = reason
-        evaluation.append(entry)
-    event.evaluation = evaluation
+        evaluation.append(RuleEvaluation(rule.pk, rule.name, matched, reason, conditions))
+    event.evaluation = dump_list(evaluation)
     return executions
 
 
 def _executions_for(event: Event, rule: Rule) -> list[Execution]:
     rows = []
     for action in rule.actions.all():
-        if action.kind == Action.Kind.FIELD_UPDATE and event.operation == "delete":
+        if action.get_kind().needs_record and event.operation == Event.Operation.DELETE:
             continue
         due = due_time(rule, event, action)
         if due is None:

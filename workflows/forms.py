@@ -17,6 +17,7 @@ from workflows.models import (
     Function,
     identifier,
 )
+from workflows.schemas import Param, dump_list
 
 TYPE_CHOICES = [(t, t) for t in PARAM_TYPES]
 
@@ -49,10 +50,10 @@ class ParamForm(forms.Form):
 
 
 class BaseParamFormSet(forms.BaseFormSet):
-    def params(self) -> list[dict]:
+    def params(self) -> list[Param]:
         """The rows that have a name and are not marked for removal, in order."""
         return [
-            {"name": form.cleaned_data["name"], "type": form.cleaned_data["type"]}
+            Param(name=form.cleaned_data["name"], type=form.cleaned_data["type"])
             for form in self.forms
             if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
         ]
@@ -60,7 +61,7 @@ class BaseParamFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        names = [p["name"].lower() for p in self.params()]
+        names = [p.name.lower() for p in self.params()]
         if len(set(names)) != len(names):
             raise ValidationError("Two parameters have the same name.")
 
@@ -71,16 +72,16 @@ ParamFormSet = forms.formset_factory(ParamForm, BaseParamFormSet, extra=1, can_d
 class TestArgumentsForm(forms.Form):
     """One text input per parameter; the values are kept as typed in ``test_args``."""
 
-    def __init__(self, *args, params: list[dict], saved: dict, **kwargs) -> None:
+    def __init__(self, *args, params: list[Param], saved: dict, **kwargs) -> None:
         super().__init__(*args, prefix="arg", **kwargs)
         self.params = params
         for param in params:
-            multiline = param["type"] in ("map", "list")
-            self.fields[param["name"]] = forms.CharField(
-                label=f"{param['type']} {param['name']}",
+            multiline = param.type in ("map", "list")
+            self.fields[param.name] = forms.CharField(
+                label=f"{param.type} {param.name}",
                 required=False,
                 strip=False,
-                initial=saved.get(param["name"], ""),
+                initial=saved.get(param.name, ""),
                 widget=forms.Textarea(attrs={"rows": 3}) if multiline else forms.TextInput(),
                 help_text="JSON" if multiline else "",
             )
@@ -89,18 +90,18 @@ class TestArgumentsForm(forms.Form):
         cleaned = super().clean()
         self.values = {}
         for param in self.params:
-            name, raw = param["name"], cleaned.get(param["name"], "")
-            if raw.strip() == "" and param["type"] != "string":
+            name, raw = param.name, cleaned.get(param.name, "")
+            if raw.strip() == "" and param.type != "string":
                 self.values[name] = None  # an empty box is null, as in the host's editor
                 continue
             try:
-                self.values[name] = functions.coerce_argument(param["type"], raw)
+                self.values[name] = functions.coerce_argument(param.type, raw)
             except ValueError as error:
                 self.add_error(name, f"{name} {error}.")
         return cleaned
 
     def raw(self) -> dict[str, str]:
-        return {p["name"]: self.cleaned_data.get(p["name"], "") for p in self.params}
+        return {p.name: self.cleaned_data.get(p.name, "") for p in self.params}
 
 
 class FunctionEditor:
@@ -114,13 +115,13 @@ class FunctionEditor:
         self.function = function
         self.execute = execute
         self.form = FunctionForm(data, instance=function)
-        initial = function.params if function.pk else []
+        initial = dump_list(function.param_list()) if function.pk else []
         self.params = ParamFormSet(data, prefix="param", initial=initial)
         params = self.params.params() if data is not None and self.params.is_valid() else None
         # Bound on every post so typed values survive a failed save; checked only to execute.
         self.arguments = TestArgumentsForm(
             data,
-            params=function.params if params is None else params,
+            params=function.param_list() if params is None else params,
             saved=function.test_args,
         )
         self.error_position: tuple[int, int] | None = None
@@ -132,7 +133,7 @@ class FunctionEditor:
 
     def apply(self) -> Function:
         function = self.form.save(commit=False)
-        function.params = self.params.params()
+        function.params = dump_list(self.params.params())
         return function
 
     def add_errors(self, error: ValidationError) -> None:

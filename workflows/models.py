@@ -8,13 +8,28 @@ work, retry and audit. A django-q2 task only ever carries an Execution's id.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import classproperty
 
 from console.models import Topping
+from workflows.schemas import (
+    Attempt,
+    Condition,
+    ErrorInfo,
+    Param,
+    RuleEvaluation,
+    TriggerField,
+    load_list,
+)
+
+if TYPE_CHECKING:
+    from workflows.actions.base import ActionConfig, ActionKind
 
 FUNCTION_NAME_MAX_LENGTH = 50
 identifier = RegexValidator(
@@ -23,6 +38,32 @@ identifier = RegexValidator(
 )
 
 PARAM_TYPES = ["string", "int", "decimal", "boolean", "date", "datetime", "map", "list"]
+
+# Runs that are not a rule's action: their arguments are given, not mapped from a record.
+DIRECT_RUNS = {"test": "Save & Execute", "install": "Installation hook"}
+
+
+def action_kinds() -> dict[str, ActionKind]:
+    """The ``workflows.actions`` table, imported when first needed: the kinds' forms and
+    runs import these models."""
+    from workflows.actions import ACTION_KINDS
+
+    return ACTION_KINDS
+
+
+def action_kind_choices() -> list[tuple[str, str]]:
+    """``Action.kind``: a callable, so that a new kind needs no migration."""
+    return [(key, kind.label) for key, kind in action_kinds().items()]
+
+
+def execution_kind_choices() -> list[tuple[str, str]]:
+    return [*action_kind_choices(), *DIRECT_RUNS.items()]
+
+
+@functools.cache
+def _kind_enum() -> type[models.TextChoices]:
+    members = [(key.upper(), (key, label)) for key, label in action_kind_choices()]
+    return models.TextChoices("Kind", members)
 
 
 class DraftManager(models.Manager):
@@ -38,7 +79,7 @@ class Environment(models.TextChoices):
 
 
 class Function(models.Model):
-    """A Deluge function of a topping. ``params`` is ``[{"name": ..., "type": ...}]``."""
+    """A Deluge function of a topping; ``params`` is a list of ``schemas.Param``."""
 
     topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="functions")
     name = models.CharField(max_length=FUNCTION_NAME_MAX_LENGTH, validators=[identifier])
@@ -80,9 +121,12 @@ class Function(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("workflows:function_edit", args=[self.topping.namespace, self.pk])
 
+    def param_list(self) -> list[Param]:
+        return load_list(Param, self.params)
+
     @property
     def signature(self) -> str:
-        args = ", ".join(f"{p['type']} {p['name']}" for p in self.params)
+        args = ", ".join(f"{p.type} {p.name}" for p in self.param_list())
         return f"{self.name}({args})"
 
 
@@ -157,7 +201,7 @@ class Rule(models.Model):
     active = models.BooleanField(default=True)
     trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.CREATE)
     # Edit: the fields whose change fires the rule (empty: any field), each optionally with
-    # the value it must be modified to: [{"field": "Stage", "to": "Closed Won"}].
+    # the value it must be modified to (schemas.TriggerField).
     trigger_fields = models.JSONField(default=list, blank=True)
     repeat_on_every_edit = models.BooleanField(default=False)
     # Date/Time of a field: run `offset_minutes` after (negative: before) the field's value.
@@ -169,8 +213,8 @@ class Rule(models.Model):
         max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE, blank=True
     )
     next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Criteria: empty conditions means all records. Conditions are numbered from 1 in the
-    # pattern: [{"field": "Email", "operator": "is_not_empty", "value": "", "value2": ""}].
+    # Criteria: empty conditions means all records. Conditions (schemas.Condition) are
+    # numbered from 1 in the pattern.
     conditions = models.JSONField(default=list, blank=True)
     pattern = models.CharField(max_length=200, blank=True)
     version = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -205,6 +249,12 @@ class Rule(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("workflows:rule_detail", args=[self.topping.namespace, self.pk])
 
+    def trigger_field_list(self) -> list[TriggerField]:
+        return load_list(TriggerField, self.trigger_fields)
+
+    def condition_list(self) -> list[Condition]:
+        return load_list(Condition, self.conditions)
+
     def next_run(self, after: dt.datetime) -> dt.datetime | None:
         """The first run of a scheduled rule strictly after ``after``."""
         if self.schedule_at is None:
@@ -230,18 +280,13 @@ def days_in(year: int, month: int) -> int:
 
 
 class Action(models.Model):
-    class Kind(models.TextChoices):
-        FUNCTION = "function", "Function"
-        WEBHOOK = "webhook", "Webhook"
-        FIELD_UPDATE = "field_update", "Field update"
-
     class DelayUnit(models.TextChoices):
         MINUTES = "minutes", "minutes"
         HOURS = "hours", "hours"
         DAYS = "days", "days"
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="actions")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=action_kind_choices)
     # 0: instant; otherwise a scheduled action that runs this long after the trigger.
     delay = models.PositiveIntegerField(default=0)
     delay_unit = models.CharField(
@@ -250,9 +295,7 @@ class Action(models.Model):
     function = models.ForeignKey(
         Function, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
-    # function: {"arguments": {param: {"source": "record"|"field"|"constant", "value": ...}}}
-    # webhook: {"method", "url", "headers": [[k, v]], "body", "connection"}
-    # field_update: {"field", "value"}
+    # Read and written through the kind's Config (workflows.actions.<kind>.Config).
     config = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -262,23 +305,29 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
 
+    @classproperty
+    def Kind(cls) -> type[models.TextChoices]:
+        """``Action.Kind.WEBHOOK`` and so on: the kinds of ``workflows.actions`` as choices
+        (built on first use, like ``kind``'s choices)."""
+        return _kind_enum()
+
     @property
     def topping(self) -> Topping:
         return self.rule.topping
 
+    def get_kind(self) -> ActionKind:
+        return action_kinds()[self.kind]
+
+    def get_config(self) -> ActionConfig:
+        return self.get_kind().Config.load(self.config)
+
     @property
     def summary(self) -> str:
-        if self.kind == self.Kind.FUNCTION:
-            return self.function.name if self.function_id else "(no function)"
-        if self.kind == self.Kind.WEBHOOK:
-            return f"{self.config.get('method', 'POST')} {self.config.get('url', '')}"
-        return f"{self.config.get('field', '')} = {self.config.get('value', '')}"
+        return self.get_kind().summary(self)
 
     def connection_names(self) -> list[str]:
         """The connections this action sends through (link names as written)."""
-        if self.kind == self.Kind.WEBHOOK and self.config.get("connection"):
-            return [self.config["connection"]]
-        return []
+        return self.get_kind().connection_names(self.get_config())
 
     @property
     def delay_seconds(self) -> int:
@@ -310,7 +359,7 @@ class Event(models.Model):
     )
     # Which rules it runs: the draft (sandbox) or a published version's (production).
     version = models.PositiveIntegerField(null=True, blank=True)
-    # Rule evaluation results: [{"rule": id, "name", "matched", "reason", "conditions": [...]}]
+    # How each rule fared (schemas.RuleEvaluation).
     evaluation = models.JSONField(default=list, blank=True)
     occurred_at = models.DateTimeField(db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -320,6 +369,9 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module} {self.operation} {self.record_id}"
+
+    def rule_evaluations(self) -> list[RuleEvaluation]:
+        return load_list(RuleEvaluation, self.evaluation)
 
 
 class Execution(models.Model):
@@ -346,8 +398,9 @@ class Execution(models.Model):
     function = models.ForeignKey(
         Function, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
     )
-    # An Action.Kind, "test" (Save & Execute) or "install" (a version's installation hook).
-    kind = models.CharField(max_length=20)
+    # An action's kind, or a direct run ("test": Save & Execute; "install": a version's
+    # installation hook).
+    kind = models.CharField(max_length=20, choices=execution_kind_choices)
     label = models.CharField(max_length=200, blank=True)
     module = models.CharField(max_length=50, blank=True)
     record_id = models.CharField(max_length=64, blank=True)
@@ -373,8 +426,8 @@ class Execution(models.Model):
     info_lines = models.JSONField(default=list, blank=True)
     calls = models.JSONField(default=list, blank=True)
     return_value = models.JSONField(null=True, blank=True)
-    error = models.JSONField(null=True, blank=True)  # {"message", "line", "column", ...}
-    log = models.JSONField(default=list, blank=True)  # attempt history
+    error = models.JSONField(null=True, blank=True)  # schemas.ErrorInfo
+    log = models.JSONField(default=list, blank=True)  # schemas.Attempt, one per attempt
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -389,3 +442,14 @@ class Execution(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind in DIRECT_RUNS
+
+    @property
+    def error_info(self) -> ErrorInfo | None:
+        return ErrorInfo.load(self.error) if self.error else None
+
+    def attempt_log(self) -> list[Attempt]:
+        return load_list(Attempt, self.log)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from workflows import criteria, schema
 from workflows.describe import UNIT_MINUTES, split_offset
 from workflows.models import Rule
+from workflows.schemas import Condition, TriggerField, dump_list
 
 UNIT_CHOICES = [("minutes", "minutes"), ("hours", "hours"), ("days", "days")]
 
@@ -154,16 +155,16 @@ class ConditionForm(forms.Form):
         allowed = schema.OPERATORS_BY_TYPE.get(chosen["type"], []) if chosen else schema.OPERATORS
         self.fields["operator"].widget.choices = [(op, schema.OPERATORS[op]) for op in allowed]
 
-    def row(self) -> dict | None:
+    def row(self) -> Condition | None:
         data = getattr(self, "cleaned_data", {})
         if not data.get("field") or data.get("DELETE"):
             return None
-        return {
-            "field": data["field"],
-            "operator": data.get("operator", ""),
-            "value": data.get("value", ""),
-            "value2": data.get("value2", "") if data.get("operator") == "between" else "",
-        }
+        return Condition(
+            field=data["field"],
+            operator=data.get("operator", ""),
+            value=data.get("value", ""),
+            value2=data.get("value2", "") if data.get("operator") == "between" else "",
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -190,11 +191,11 @@ class TriggerFieldForm(forms.Form):
             raise ValidationError(f"“{name}” is not a field of {self.module.api_name}.")
         return name
 
-    def row(self) -> dict | None:
+    def row(self) -> TriggerField | None:
         data = getattr(self, "cleaned_data", {})
         if not data.get("field") or data.get("DELETE"):
             return None
-        return {"field": data["field"], "to": data.get("to", "")}
+        return TriggerField(field=data["field"], to=data.get("to", ""))
 
 
 ConditionFormSet = forms.formset_factory(ConditionForm, extra=1, can_delete=True)
@@ -212,13 +213,15 @@ class RuleEditor:
         self.module = schema.get_module(rule.topping, name)
         self.form = RuleForm(data, instance=rule, module=self.module, initial={"module": name})
         kwargs = {"form_kwargs": {"module": self.module}}
-        self.conditions = ConditionFormSet(data, prefix="cond", initial=rule.conditions, **kwargs)
+        self.conditions = ConditionFormSet(
+            data, prefix="cond", initial=dump_list(rule.condition_list()), **kwargs
+        )
         self.trigger_fields = TriggerFieldFormSet(
-            data, prefix="field", initial=rule.trigger_fields, **kwargs
+            data, prefix="field", initial=dump_list(rule.trigger_field_list()), **kwargs
         )
 
     @staticmethod
-    def _rows(formset) -> list[dict]:
+    def _rows(formset) -> list:
         return [row for row in (form.row() for form in formset.forms) if row is not None]
 
     def is_valid(self) -> bool:
@@ -246,7 +249,7 @@ class RuleEditor:
         data = self.form.cleaned_data
         trigger = rule.trigger
         edits = trigger == Rule.Trigger.EDIT and data.get("edit_scope") == "specific"
-        rule.trigger_fields = self._rows(self.trigger_fields) if edits else []
+        rule.trigger_fields = dump_list(self._rows(self.trigger_fields)) if edits else []
         rule.repeat_on_every_edit = trigger == Rule.Trigger.CREATE_OR_EDIT and bool(
             data.get("repeat_on_every_edit")
         )
@@ -257,7 +260,7 @@ class RuleEditor:
         rule.schedule_at = data.get("schedule_at") if is_scheduled else None
         rule.recurrence = (data.get("recurrence") or Rule.Recurrence.ONCE) if is_scheduled else ""
         if data["criteria"] == "conditions":
-            rule.conditions = self._rows(self.conditions)
+            rule.conditions = dump_list(self._rows(self.conditions))
             rule.pattern = data.get("pattern", "").strip() or criteria.default_pattern(
                 len(rule.conditions)
             )

@@ -6,6 +6,7 @@ nothing, so side effects are not repeated. The outcome is written only if the ro
 belongs to this attempt: a run that outlived its lease and was taken over cannot
 overwrite the newer attempt. Transient failures (timeouts, refused connections, 429 and
 5xx) come back with exponential backoff until ``max_attempts``; others fail at once.
+What each kind of action does when it runs is its module's ``run`` in ``workflows.actions``.
 """
 
 from __future__ import annotations
@@ -13,43 +14,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-import deluge
 from console.models import Topping
 from deluge.support import truncated_marker
-from workflows import dispatch, functions, records, schema
-from workflows.hooks import ENVIRONMENT_HOSTS
-from workflows.host import TransientError, WorkflowHost, is_transient_status
-from workflows.models import Action, Execution
+from workflows.actions import kind_for_run
+from workflows.models import Execution
+from workflows.outcome import Outcome, failure
+from workflows.schemas import Attempt, ErrorInfo, dump_list
 
 logger = logging.getLogger(__name__)
 
 RUNNABLE = (Execution.Status.QUEUED, Execution.Status.RETRYING)
-# Runs that are not a rule's action: their arguments are given, not mapped from a record.
-DIRECT_KINDS = ("test", "install")
-_PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\s*\}")
 MAX_STORED_TEXT = 64 * 1024  # characters of a stored return value or arguments (as JSON)
 MAX_STORED_FIELD = 2000  # characters of one call's URL or error, or of an error message
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    transient: bool = False
-    error: dict | None = None
-    return_value: Any = None
-    info_lines: list = field(default_factory=list)
-    calls: list = field(default_factory=list)
 
 
 def backoff(attempt: int) -> dt.timedelta:
@@ -127,7 +111,7 @@ def run_executions(execution_ids: list[int]) -> dict[int, str | None]:
             outcome = perform(execution)
         except Exception as error:  # a bug of ours must not leave the run hanging
             logger.exception("execution %s crashed", execution.pk)
-            outcome = Outcome(False, error={"message": f"Internal error: {type(error).__name__}"})
+            outcome = failure(f"Internal error: {type(error).__name__}")
         statuses[execution.pk] = finish(execution, outcome, time.perf_counter() - started)
     return statuses
 
@@ -135,14 +119,13 @@ def run_executions(execution_ids: list[int]) -> dict[int, str | None]:
 def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None:
     now = timezone.now()
     attempt = execution.attempts
-    entry = {
-        "attempt": attempt,
-        "at": now.isoformat(),
-        "ok": outcome.ok,
-        "ms": round(seconds * 1000, 1),
-    }
-    if outcome.error:
-        entry["error"] = outcome.error.get("message", "")
+    entry = Attempt(
+        attempt=attempt,
+        at=now.isoformat(),
+        ok=outcome.ok,
+        ms=round(seconds * 1000, 1),
+        error=outcome.error.message if outcome.error else None,
+    )
     if outcome.ok:
         status = Execution.Status.SUCCEEDED
     elif outcome.transient and attempt < execution.max_attempts:
@@ -158,9 +141,9 @@ def finish(execution: Execution, outcome: Outcome, seconds: float) -> str | None
         "calls": bounded_calls(outcome.calls),
         "return_value": storable(outcome.return_value),
         "error": bounded_error(outcome.error),
-        "log": [*execution.log, entry],
+        "log": dump_list([*execution.attempt_log(), entry]),
     }
-    if execution.kind not in DIRECT_KINDS:
+    if not execution.is_direct:
         values["arguments"] = storable(execution.arguments)
     if status == Execution.Status.RETRYING:
         values.update(due_at=now + backoff(attempt), enqueued_at=None)
@@ -219,171 +202,17 @@ def bounded_calls(calls: list[dict]) -> list[dict]:
     return kept
 
 
-def bounded_error(error: dict | None) -> dict | None:
-    if not error:
-        return error
-    return {key: _cut(value) for key, value in error.items()}
+def bounded_error(error: ErrorInfo | None) -> dict | None:
+    if error is None:
+        return None
+    return {key: _cut(value) for key, value in error.dump().items()}
 
 
 # ------------------------------------------------------------------------------ actions
 
 
 def perform(execution: Execution) -> Outcome:
-    if execution.kind == Action.Kind.FUNCTION or execution.kind in DIRECT_KINDS:
-        return run_function(execution)
-    if execution.kind == Action.Kind.WEBHOOK:
-        return run_webhook(execution)
-    if execution.kind == Action.Kind.FIELD_UPDATE:
-        return run_field_update(execution)
-    return Outcome(False, error={"message": f"Unknown action kind {execution.kind!r}."})
-
-
-def new_host(execution: Execution) -> WorkflowHost:
-    factory = ENVIRONMENT_HOSTS.get(execution.environment, WorkflowHost)
-    return factory(
-        execution.topping,
-        environment=execution.environment,
-        user=execution.user,
-        idempotency_key=execution.idempotency_key,
-    )
-
-
-def function_arguments(execution: Execution) -> dict:
-    """The arguments of a rule's function action, from its mapping and the event's record."""
-    action, event = execution.action, execution.event
-    record = event.record if event is not None else {}
-    shaped = dispatch.record_map(execution.module, record)
-    mapping = (action.config or {}).get("arguments", {}) if action else {}
-    arguments = {}
-    for param in execution.function.params:
-        source = mapping.get(param["name"], {})
-        kind, value = source.get("source", "constant"), source.get("value", "")
-        if kind == "record":
-            arguments[param["name"]] = shaped
-        elif kind == "field":
-            arguments[param["name"]] = record.get(value)
-        else:
-            arguments[param["name"]] = functions.coerce_argument(param["type"], value)
-    return arguments
-
-
-def script_limits() -> deluge.Limits:
-    """The engine's limits with the ones the settings choose."""
-    return deluge.Limits(
-        max_info_chars=settings.DELUGE_MAX_INFO_CHARS,
-        max_regex_seconds=settings.DELUGE_MAX_REGEX_SECONDS,
-    )
-
-
-def run_function(execution: Execution) -> Outcome:
-    function = execution.function
-    if function is None:
-        return Outcome(False, error={"message": "The function of this action was deleted."})
-    try:
-        script = functions.compile_function(function)
-    except deluge.DelugeSyntaxError as error:
-        return Outcome(False, error=error.to_dict())
-    if execution.kind in DIRECT_KINDS:
-        arguments = execution.arguments
-    else:
-        try:
-            arguments = function_arguments(execution)
-        except ValueError as error:
-            return Outcome(False, error={"message": f"Argument {error}"})
-        execution.arguments = arguments
-    host = new_host(execution)
-    result = script.run(arguments, host=host, limits=script_limits())
-    error = None
-    if result.error is not None:
-        functions.body_position(function, result.error)  # positions as the editor shows them
-        error = result.error.to_dict()
-        if result.error.source_line is not None:
-            error["source_line"] = result.error.source_line
-    return Outcome(
-        result.ok,
-        transient=isinstance(result.error, TransientError),
-        error=error,
-        return_value=result.return_value,
-        info_lines=list(result.info_lines),
-        calls=host.calls,
-    )
-
-
-def fill_template(text: str, module: str, record: dict, *, encode: bool = False) -> str:
-    """Replace ``${Module.Field}`` with the record's values (URL-encoded in URLs)."""
-
-    def value(match: re.Match) -> str:
-        owner, name = match.groups()
-        if owner != module:
-            return match.group(0)
-        raw = record.get(name)
-        if isinstance(raw, dict):
-            raw = raw.get("name", raw.get("id", ""))
-        text = "" if raw is None else json.dumps(raw) if isinstance(raw, list) else str(raw)
-        return quote(text, safe="") if encode else text
-
-    return _PLACEHOLDER.sub(value, text)
-
-
-def run_webhook(execution: Execution) -> Outcome:
-    config = execution.action.config if execution.action else {}
-    record = execution.event.record if execution.event else {}
-    module = execution.module
-    method = str(config.get("method", "POST")).upper()
-    url = fill_template(config.get("url", ""), module, record, encode=True)
-    headers = {str(k): fill_template(str(v), module, record) for k, v in config.get("headers", [])}
-    headers["Idempotency-Key"] = execution.idempotency_key
-    body = config.get("body") or None
-    if body is not None:
-        body = fill_template(body, module, record)
-        headers.setdefault("Content-Type", "application/json")
-    host = new_host(execution)
-    try:
-        response = host.http(
-            method,
-            url,
-            connection=config.get("connection") or None,
-            headers=headers,
-            body=body if method not in ("GET", "DELETE") else None,
-            kind="webhook",
-        )
-    except deluge.DelugeRuntimeError as error:
-        return _host_failure(error, host)
-    returned = response.text[:2000]
-    if response.status >= 400:
-        return Outcome(
-            False,
-            transient=is_transient_status(response.status),
-            error={"message": f"{method} answered {response.status}"},
-            return_value=returned,
-            calls=host.calls,
-        )
-    return Outcome(True, return_value=returned, calls=host.calls)
-
-
-def _host_failure(error: deluge.DelugeRuntimeError, host: WorkflowHost) -> Outcome:
-    """A call the host refused or that failed on the way (transient ones are retried)."""
-    transient = isinstance(error, TransientError)
-    return Outcome(False, transient=transient, error={"message": error.message}, calls=host.calls)
-
-
-def run_field_update(execution: Execution) -> Outcome:
-    config = execution.action.config if execution.action else {}
-    module = schema.get_module(execution.topping, execution.module)
-    field_name, value = config.get("field", ""), config.get("value")
-    field_def = module.field(field_name) if module else None
-    if field_def is None or field_def.get("read_only"):
-        return Outcome(False, error={"message": f"{field_name} cannot be updated."})
-    problem = schema.check_value(field_def, value)
-    if problem:
-        return Outcome(False, error={"message": f"{field_def['label']} {problem}."})
-    host = new_host(execution)
-    try:
-        answer = host.integration(
-            records.host_app(execution.topping),
-            "updateRecord",
-            [execution.module, execution.record_id, {field_name: value}],
-        )
-    except deluge.DelugeRuntimeError as error:
-        return _host_failure(error, host)
-    return Outcome(True, return_value=answer, calls=host.calls)
+    kind = kind_for_run(execution.kind)
+    if kind is None:
+        return failure(f"Unknown action kind {execution.kind!r}.")
+    return kind.run(execution)

@@ -7,6 +7,8 @@ trail and runs in a transaction, so that views only translate HTTP.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,11 +17,9 @@ from django.utils import timezone
 
 from console.audit import log_action
 from workflows import isolation, queue
+from workflows.actions import ACTION_KINDS
 from workflows.models import Action, Execution, Function, Rule
 from workflows.usage import function_usages
-
-# As in the host application: a rule may set at most three fields.
-MAX_FIELD_UPDATES = 3
 
 
 @transaction.atomic
@@ -56,13 +56,10 @@ def save_rule(rule: Rule, *, user) -> Rule:
                 "delete or change one of them instead."
             )
         rule.created_by = user
-    elif (
-        rule.trigger == Rule.Trigger.DELETE
-        and rule.actions.filter(kind=Action.Kind.FIELD_UPDATE).exists()
-    ):
-        raise ValidationError(
-            {"trigger": "A rule on Delete cannot update fields: remove its field updates first."}
-        )
+    else:
+        problem = kept_actions_problem(rule)
+        if problem:
+            raise ValidationError({"trigger": problem})
     plan_next_run(rule)
     rule.full_clean()
     rule.save()
@@ -71,6 +68,17 @@ def save_rule(rule: Rule, *, user) -> Rule:
         rule, f"workflows.rule.{verb}", user=user, data={"name": rule.name, "module": rule.module}
     )
     return rule
+
+
+def kept_actions_problem(rule: Rule) -> str:
+    """Why the rule, as changed, cannot keep one of its actions ("" when it keeps them all)."""
+    actions = list(rule.actions.all())
+    for action in actions:
+        others = [other for other in actions if other.pk != action.pk]
+        problem = action.get_kind().check_limits(rule, others)
+        if problem:
+            return f"{problem} Remove its {action.get_kind_display().lower()} actions first."
+    return ""
 
 
 def plan_next_run(rule: Rule) -> None:
@@ -99,13 +107,24 @@ def delete_rule(rule: Rule, *, user) -> None:
 # ------------------------------------------------------------------------------ actions
 
 
-def room_for_actions(rule: Rule, actions: list[Action]) -> tuple[bool, bool]:
-    """Whether the rule may get another action, and another field update (what save_action
+@dataclass(frozen=True)
+class ActionOffer:
+    """A kind of action the rule's page offers to add, or says why it cannot."""
+
+    kind: str
+    label: str
+    problem: str  # "" when the rule may get one more
+
+
+def room_for_actions(rule: Rule, actions: list[Action]) -> tuple[bool, list[ActionOffer]]:
+    """Whether the rule may get another action at all, and which kinds (what save_action
     checks), for the buttons the page offers."""
     room = len(actions) < settings.WORKFLOW_MAX_ACTIONS_PER_RULE
-    updates = sum(1 for action in actions if action.kind == Action.Kind.FIELD_UPDATE)
-    fields = rule.trigger != Rule.Trigger.DELETE and updates < MAX_FIELD_UPDATES
-    return room, room and fields
+    offers = [
+        ActionOffer(key, kind.label, kind.check_limits(rule, actions))
+        for key, kind in ACTION_KINDS.items()
+    ]
+    return room, offers
 
 
 @transaction.atomic
@@ -116,11 +135,9 @@ def save_action(action: Action, *, user) -> Action:
     limit = settings.WORKFLOW_MAX_ACTIONS_PER_RULE
     if created and others.count() >= limit:
         raise ValidationError(f"A rule can have at most {limit} actions.")
-    if action.kind == Action.Kind.FIELD_UPDATE:
-        if rule.trigger == Rule.Trigger.DELETE:
-            raise ValidationError("A rule on Delete cannot update fields: the record is gone.")
-        if others.filter(kind=Action.Kind.FIELD_UPDATE).count() >= MAX_FIELD_UPDATES:
-            raise ValidationError(f"A rule can update at most {MAX_FIELD_UPDATES} fields.")
+    problem = action.get_kind().check_limits(rule, list(others))
+    if problem:
+        raise ValidationError(problem)
     if created:
         last = others.aggregate(last=Max("position"))["last"]
         action.position = 0 if last is None else last + 1

@@ -1,4 +1,4 @@
-"""Where things are used: connections by functions and webhooks, functions by rules."""
+"""Where things are used: connections by functions and actions, functions by rules."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ def connection_usages(connection) -> list[Usage]:
                 found.append(Usage("Function", function.name, function.get_absolute_url()))
             else:
                 found.append(Usage(f"Published version {function.version}", function.name, ""))
-    for action in Action.objects.filter(
-        rule__topping=connection.topping_id, kind=Action.Kind.WEBHOOK
-    ).select_related("rule__topping"):
-        name = (action.config or {}).get("connection") or ""
-        if name and _names_connection(name, connection):
-            found.append(Usage("Webhook of rule", action.rule.name, action.rule.get_absolute_url()))
+    actions = Action.objects.filter(rule__topping=connection.topping_id)
+    for action in actions.select_related("rule__topping"):
+        if any(_names_connection(n, connection) for n in action.connection_names()):
+            rule = action.rule
+            where = f"{action.get_kind_display()} of rule"
+            found.append(Usage(where, rule.name, rule.get_absolute_url()))
     return found
 
 

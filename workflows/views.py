@@ -19,7 +19,7 @@ from console.access import get_topping_for_user
 from console.forms import apply_errors
 from console.models import Topping
 from workflows import access, charts, isolation, schema, services
-from workflows.action_forms import ACTION_FORMS
+from workflows.actions import ACTION_KINDS
 from workflows.forms import ExecutionFilterForm, FunctionEditor
 from workflows.functions import save_function
 from workflows.models import Action, Function, Rule
@@ -147,13 +147,13 @@ def rule_edit(request: HttpRequest, namespace: str, pk: int | None = None) -> Ht
 def rule_detail(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
     rule = access.get_rule_for_user(request.user, namespace, pk)
     actions = list(rule.actions.select_related("function"))
-    can_add, can_update_fields = services.room_for_actions(rule, actions)
+    can_add, offers = services.room_for_actions(rule, actions)
     context = {
         "topping": rule.topping,
         "rule": rule,
         "actions": actions,
         "can_add": can_add,
-        "can_update_fields": can_update_fields,
+        "offers": offers,
         "max_actions": settings.WORKFLOW_MAX_ACTIONS_PER_RULE,
         "recent": rule.executions.all()[:10],
     }
@@ -190,7 +190,7 @@ def rule_delete(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
 def _action_page(request: HttpRequest, rule: Rule, action: Action) -> HttpResponse:
     initial = {"function": request.GET["function"]} if "function" in request.GET else None
     data = request.POST if request.method == "POST" else None
-    form = ACTION_FORMS[action.kind](data, instance=action, rule=rule, initial=initial)
+    form = action.get_kind().Form(data, instance=action, rule=rule, initial=initial)
     if data is not None and form.is_valid():
         try:
             services.save_action(form.build(), user=request.user)
@@ -207,7 +207,7 @@ def _action_page(request: HttpRequest, rule: Rule, action: Action) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, namespace: str, pk: int, kind: str) -> HttpResponse:
     rule = access.get_rule_for_user(request.user, namespace, pk)
-    if kind not in ACTION_FORMS:
+    if kind not in ACTION_KINDS:
         raise Http404("No such kind of action.")
     return _action_page(request, rule, Action(rule=rule, kind=kind))
 
@@ -258,7 +258,7 @@ def execution_detail(request: HttpRequest, namespace: str, pk: int) -> HttpRespo
         "topping": execution.topping,
         "execution": execution,
         "event": event,
-        "evaluation": event.evaluation if event is not None else [],
+        "evaluation": event.rule_evaluations() if event is not None else [],
     }
     return render(request, "workflows/execution_detail.html", context)
 

@@ -12,12 +12,13 @@ import pytest
 from tests.workflows.things import MODULE
 from workflows import criteria, schema
 from workflows.criteria import Node, PatternError, evaluate, parse_pattern, validate_condition
+from workflows.schemas import Condition, load_list
 
 # ---------------------------------------------------------------------- validate_condition
 
 
 def cond(field, operator, value="", value2=""):
-    return {"field": field, "operator": operator, "value": value, "value2": value2}
+    return Condition.load({"field": field, "operator": operator, "value": value, "value2": value2})
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,7 @@ def cond(field, operator, value="", value2=""):
         (cond("Name", ""), "“” does not apply to Name."),
         (cond("Name", "is", ""), "Give a value for Name."),
         (cond("Name", "is", None), "Give a value for Name."),
-        ({"field": "Name", "operator": "contains"}, "Give a value for Name."),
+        (Condition.load({"field": "Name", "operator": "contains"}), "Give a value for Name."),
         (cond("Stage", "is", ""), "Give a value for Stage."),
         (cond("Company", "is", ""), "Give a value for Company."),
         (cond("Tag", "contains", ""), "Give a value for Tag."),
@@ -70,7 +71,7 @@ def cond(field, operator, value="", value2=""):
         (cond("Active", "is", "yes"), "Active is true or false."),
         (cond("Active", "is", ""), "Active is true or false."),
         (cond("Gone", "is", "x"), "“Gone” is not a field of Things."),
-        ({"operator": "is", "value": "x"}, "“” is not a field of Things."),
+        (Condition.load({"operator": "is", "value": "x"}), "“” is not a field of Things."),
     ],
 )
 def test_validate_condition_rejects(condition, message):
@@ -218,11 +219,14 @@ def test_a_deeply_nested_pattern_is_a_pattern_error_not_a_crash():
 
 # ---------------------------------------------------------------------------- evaluate()
 
-CONDITIONS = [
-    {"field": "Email", "operator": "ends_with", "value": "@zylker.com", "value2": ""},
-    {"field": "Count", "operator": "between", "value": "10", "value2": "20"},
-    {"field": "Stage", "operator": "is", "value": "Won"},
-]
+CONDITIONS = load_list(
+    Condition,
+    [
+        {"field": "Email", "operator": "ends_with", "value": "@zylker.com", "value2": ""},
+        {"field": "Count", "operator": "between", "value": "10", "value2": "20"},
+        {"field": "Stage", "operator": "is", "value": "Won"},
+    ],
+)
 RECORD = {"ID": "1", "Email": "ada@zylker.com", "Count": 25, "Stage": "Won"}
 
 
@@ -290,7 +294,7 @@ def test_a_bad_pattern_never_matches_but_still_explains_the_conditions():
 
 
 def test_a_condition_on_a_deleted_field_never_matches():
-    gone = {"field": "Nickname", "operator": "is_empty", "value": ""}
+    gone = Condition.load({"field": "Nickname", "operator": "is_empty", "value": ""})
     outcome = evaluate(MODULE, [gone], "", {"ID": "1"})
     assert outcome.matched is False
     assert outcome.conditions[0]["result"] is False
@@ -303,11 +307,11 @@ def test_a_condition_on_a_deleted_field_never_matches():
 
 def test_an_invalid_condition_is_reported_and_never_matches():
     # The field's type changed after the rule was saved: "contains" no longer applies.
-    stale = {"field": "Count", "operator": "contains", "value": "1"}
+    stale = Condition.load({"field": "Count", "operator": "contains", "value": "1"})
     outcome = evaluate(MODULE, [stale], "", {"Count": 1})
     assert outcome.matched is False
     assert outcome.conditions[0]["problem"] == "“contains” does not apply to Count."
-    unknown_operator = {"field": "Name", "operator": "like", "value": "x"}
+    unknown_operator = Condition.load({"field": "Name", "operator": "like", "value": "x"})
     outcome = evaluate(MODULE, [unknown_operator], "1", {"Name": "x"})
     assert outcome.matched is False and outcome.conditions[0]["operator"] == "?"
 
@@ -320,7 +324,7 @@ def test_custom_fields_take_part_in_criteria(db, topping):
         values=["Gold", "Silver"],
     )  # fmt: skip
     contacts = schema.get_module(topping, "Contacts")
-    gold = {"field": "Tier", "operator": "is", "value": "Gold"}
+    gold = Condition.load({"field": "Tier", "operator": "is", "value": "Gold"})
     assert evaluate(contacts, [gold], "", {"Tier": "Gold"}).matched is True
     assert evaluate(contacts, [gold], "", {"Tier": "Silver"}).matched is False
     assert evaluate(schema.get_module(None, "Contacts"), [gold], "", {"Tier": "Gold"}).matched is (

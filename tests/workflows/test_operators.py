@@ -10,6 +10,7 @@ import pytest
 from tests.workflows.things import MODULE
 from workflows import criteria, schema
 from workflows.criteria import evaluate, validate_condition
+from workflows.schemas import Condition
 
 FIELD_OF_TYPE = {field["type"]: field["api_name"] for field in MODULE.fields}
 
@@ -19,7 +20,7 @@ _MISSING = object()  # the record has no such key at all
 def check(field_type: str, operator: str, actual, expected: bool, value="", value2=""):
     """Assert one condition on the field of ``field_type`` against a record holding ``actual``."""
     name = FIELD_OF_TYPE[field_type]
-    condition = {"field": name, "operator": operator, "value": value, "value2": value2}
+    condition = Condition(field=name, operator=operator, value=value, value2=value2)
     assert validate_condition(MODULE, condition) is None, "the table holds only valid conditions"
     record = {"ID": "1"} if actual is _MISSING else {"ID": "1", name: actual}
     if name == "ID" and actual is _MISSING:
@@ -142,7 +143,7 @@ def test_number_operators(kind, operator, value, value2, actual, expected):
 @pytest.mark.parametrize("operator", ["eq", "ne", "lt", "le", "gt", "ge"])
 @pytest.mark.parametrize("actual", ["NaN", "Infinity", "-inf", "sNaN", "twelve", True])
 def test_a_number_field_holding_no_number_never_compares_and_never_crashes(operator, actual):
-    condition = {"field": "Amount", "operator": operator, "value": "5"}
+    condition = Condition.load({"field": "Amount", "operator": operator, "value": "5"})
     holds = criteria.condition_holds(MODULE.field("Amount"), condition, {"Amount": actual})
     assert holds is (operator == "ne")
 

@@ -13,6 +13,7 @@ from tests.connections.fixtures import CANARY
 from workflows import dispatch, hooks, isolation, queue, records, runner, tasks
 from workflows.host import WorkflowHost
 from workflows.models import Action, Execution, Rule
+from workflows.schemas import ErrorInfo
 
 CONTACT = {"ID": "7", "Last_Name": "Lovelace", "Email": "ada@example.com", "Title": "Countess"}
 
@@ -231,7 +232,7 @@ def test_a_run_past_its_lease_is_taken_over_and_the_old_attempt_cannot_finish(
     Execution.objects.update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     assert tasks.pump()["reclaimed"] == 1
     assert tasks.run(execution.pk) == "succeeded"
-    assert runner.finish(stale, runner.Outcome(False, error={"message": "late"}), 1.0) is None
+    assert runner.finish(stale, runner.Outcome(False, error=ErrorInfo("late")), 1.0) is None
     final = only_execution()
     assert final.status == "succeeded" and final.attempts == 2
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from connections.services.manage import Usage
 from console.models import AuditEntry
 from tests.workflows.pages import url
 from workflows.models import Action
+from workflows.usage import connection_usages
 
 
 @pytest.fixture
@@ -119,6 +121,15 @@ def test_webhook_action_with_placeholders_headers_and_connection(
     assert (action.delay, action.delay_unit, action.delay_seconds) == (2, "hours", 7200)
 
 
+def test_the_connection_lists_the_rules_whose_actions_send_through_it(rule, api_connection):
+    url = "https://x.example.com"
+    Action.objects.create(rule=rule, kind="webhook", config={"url": url, "connection": "books"})
+    Action.objects.create(rule=rule, kind="webhook", config={"url": url})
+    Action.objects.create(rule=rule, kind="field_update", config={"field": "Title", "value": "x"})
+    found = connection_usages(api_connection)
+    assert found == [Usage("Webhook of rule", rule.name, rule.get_absolute_url())]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -177,6 +188,12 @@ def test_no_field_update_on_a_delete_rule(topping, owner, client_for, make_rule)
     assert "A rule on Delete cannot update fields" in body
     assert not Action.objects.exists()
     assert "Add field update" not in client_for(owner).get(rule.get_absolute_url()).content.decode()
+
+
+def test_the_rule_page_offers_each_kind_or_says_why_not(topping, owner, client_for, make_rule):
+    body = client_for(owner).get(make_rule(trigger="delete").get_absolute_url()).content.decode()
+    assert "Add function" in body and "Add webhook" in body
+    assert "A rule on Delete cannot update fields: the record is gone." in body
 
 
 def test_actions_per_rule_limit(topping, owner, client_for, rule, settings):

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from workflows import describe
+from workflows.schemas import Condition
 
 register = template.Library()
 
@@ -55,5 +56,5 @@ def criteria_summary(rule) -> str:
 
 
 @register.filter
-def condition_text(condition: dict) -> str:
+def condition_text(condition: Condition) -> str:
     return describe.condition_text(condition)
