@@ -4,8 +4,9 @@ Every kind module has the parts of ``base.ActionKind``: ``name`` and ``label``, 
 ``Config`` (the action's stored ``config``), its ``Form``, ``summary``,
 ``connection_names``, ``check_limits`` and ``run``. The choices of ``Action.kind``, the
 action pages, the runner, the limits and the connection usage lists all read this table,
-so adding a kind means one new module here plus one line in ``ACTION_KINDS`` (and its
-form partial, ``templates/workflows/actions/<name>_form.html``).
+so adding a kind means one new module here plus one line in ``ACTION_KINDS``. A form
+partial ``templates/workflows/actions/<name>_form.html`` is optional: without one the
+form's fields are shown in order.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from workflows import schema
 from workflows.models import Action, Rule
@@ -42,8 +44,14 @@ class ActionForm(forms.ModelForm):
 
     @property
     def fields_template(self) -> str:
-        """The partial that lays out the kind's own fields."""
-        return f"workflows/actions/{self.kind}_form.html"
+        """The partial that lays out the kind's own fields: ``<kind>_form.html`` when the
+        kind has one, else every field of its form in order (``_fields.html``)."""
+        own = f"workflows/actions/{self.kind}_form.html"
+        try:
+            get_template(own)
+        except TemplateDoesNotExist:
+            return "workflows/actions/_fields.html"
+        return own
 
     def build(self) -> Action:
         action = self.save(commit=False)
