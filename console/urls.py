@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include((console_patterns, "console"))),
     path("", include("connections.urls")),
     path("", include("sandbox.urls")),
+    path("", include("releases.urls")),
     path("", include("workflows.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

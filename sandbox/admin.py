@@ -1,19 +1,11 @@
 from django.contrib import admin
 
-from sandbox.models import (
-    CollectionItem,
-    EmulatedCollection,
-    SandboxRecord,
-    SandboxSettings,
-    Stub,
-    Version,
-)
-from workflows.admin import ReadOnlyAdmin
+from sandbox.models import CollectionItem, EmulatedCollection, SandboxRecord, SandboxSettings, Stub
 
 
 @admin.register(SandboxSettings)
 class SandboxSettingsAdmin(admin.ModelAdmin):
-    list_display = ["topping", "unmatched", "record_responses", "install_function"]
+    list_display = ["topping", "unmatched", "record_responses"]
     list_filter = ["unmatched", "record_responses"]
     exclude = ["next_record_id"]
 
@@ -42,9 +34,3 @@ class EmulatedCollectionAdmin(admin.ModelAdmin):
     list_display = ["name", "url_prefix", "topping"]
     list_filter = ["topping"]
     inlines = [CollectionItemInline]
-
-
-@admin.register(Version)
-class VersionAdmin(ReadOnlyAdmin):
-    list_display = ["topping", "number", "current", "author", "created_at", "installed_at"]
-    list_filter = ["current", "topping"]

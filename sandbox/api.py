@@ -1,4 +1,4 @@
-"""``/api/v1/toppings/<namespace>/...``: installation, versions, and the sandbox's records.
+"""``/api/v1/toppings/<namespace>/sandbox/...``: the sandbox's records.
 
 Authenticated with a topping API key, like the event ingress. Record changes made here are
 sandbox changes: they fire the draft rules exactly as the sandbox pages do.
@@ -6,47 +6,19 @@ sandbox changes: they fire the draft rules exactly as the sandbox pages do.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from console.api import INT64_MAX, body_doc, error_response, json_body, unstorable_fields
 from console.apikeys import ToppingKey, own_topping
-from sandbox import publishing, store
+from sandbox import store
 from sandbox.models import SandboxRecord
-from workflows import isolation, schema
+from workflows import schema
 from workflows.records import RecordCall
 
 router = Router(tags=["sandbox"])
-
-
-class ExecutionRef(Schema):
-    id: int
-    status: str
-
-
-class InstallOut(Schema):
-    version: int
-    installed: bool  # this call installed the version
-    already_installed: bool
-    execution: ExecutionRef | None
-
-
-class VersionOut(Schema):
-    number: int
-    notes: str
-    author: str | None
-    created_at: datetime
-    current: bool
-    installed_at: datetime | None
-    snapshot: dict[str, Any]
-
-    @staticmethod
-    def resolve_author(version) -> str | None:
-        return version.author.email if version.author else None
 
 
 class RecordPage(Schema):
@@ -61,53 +33,6 @@ RECORD_BODY = body_doc({"type": "object", "description": "The record's fields by
 
 def _not_found(what: str = "topping") -> JsonResponse:
     return error_response(404, "not_found", f"No such {what}.")
-
-
-@router.post(
-    "/toppings/{namespace}/install",
-    auth=ToppingKey(),
-    response={200: InstallOut},
-    url_name="topping_install",
-)
-def install(request: HttpRequest, namespace: str):
-    """The host installed the topping: run the current version's "On installation" function,
-    once per version. Calling again for the same version reports ``already_installed``."""
-    topping = own_topping(request, namespace)
-    if topping is None:
-        return _not_found()
-    try:
-        version, execution, already = publishing.install(topping)
-    except ValidationError:
-        return error_response(
-            409, "not_published", "Nothing is published yet: publish a version first."
-        )
-    except isolation.Busy as busy:
-        response = error_response(503, "busy", str(busy))
-        response["Retry-After"] = "5"
-        return response
-    return {
-        "version": version.number,
-        "installed": not already,
-        "already_installed": already,
-        "execution": execution,
-    }
-
-
-@router.get(
-    "/toppings/{namespace}/versions",
-    auth=ToppingKey(),
-    response=list[VersionOut],
-    url_name="topping_versions",
-)
-def list_versions(request: HttpRequest, namespace: str):
-    """Published versions, newest first."""
-    topping = own_topping(request, namespace)
-    if topping is None:
-        return _not_found()
-    return list(topping.versions.select_related("author"))
-
-
-# ------------------------------------------------------------------------------ records
 
 
 def _module(request: HttpRequest, namespace: str, name: str):
@@ -186,7 +111,7 @@ def create_record(request: HttpRequest, namespace: str, module: str):
     if isinstance(data, JsonResponse):
         return data
     try:
-        record = store.create_record(topping, found.api_name, data)
+        record = store.create_record(topping, found.api_name, data).record
     except schema.RecordError as error:
         return _invalid(error)
     return Status(201, store.as_api(record))

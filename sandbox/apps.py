@@ -6,9 +6,8 @@ class SandboxConfig(AppConfig):
 
     def ready(self) -> None:
         from console.api import api as root
-        from sandbox import api, publishing, stubs
+        from sandbox import api, stubs
         from workflows import hooks
 
         root.add_router("/", api.router)
         hooks.ENVIRONMENT_HOSTS.register("sandbox", stubs.SandboxHost)
-        hooks.RULE_SOURCES.register(publishing.published_rules)

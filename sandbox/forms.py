@@ -258,20 +258,6 @@ class CollectionForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = SandboxSettings
-        fields = ["unmatched", "record_responses", "install_function"]
-        labels = {
-            "unmatched": "A call no stub matches",
-            "record_responses": "Record responses",
-            "install_function": "On installation",
-        }
+        fields = ["unmatched", "record_responses"]
+        labels = {"unmatched": "A call no stub matches", "record_responses": "Record responses"}
         widgets = {"unmatched": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        names = self.instance.topping.functions.values_list("name", flat=True)
-        self.fields["install_function"] = forms.ChoiceField(
-            label="On installation",
-            required=False,
-            choices=[("", "-None-")] + [(n, n) for n in names],
-            help_text="Runs once per published version when a host installs it.",
-        )

@@ -1,14 +1,12 @@
-"""The sandbox (an emulated host application per topping), its stubs, and published versions.
+"""The sandbox (an emulated host application per topping) and its stubs.
 
 Records live here only for the sandbox environment: production records stay in the host
-application. Stubs and emulated collections answer a sandbox run's HTTP calls. A version is
-an immutable copy of the topping's functions and rules (rows in the workflows tables marked
-with the version number) plus a snapshot for the version page.
+application. Stubs and emulated collections answer a sandbox run's HTTP calls. Published
+versions are the releases app's.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from console.models import Topping
@@ -25,9 +23,6 @@ class SandboxSettings(models.Model):
     unmatched = models.CharField(max_length=10, choices=Unmatched.choices, default=Unmatched.BROKER)
     record_responses = models.BooleanField(
         default=False, help_text="Store real responses of sandbox calls as stubs."
-    )
-    install_function = models.CharField(
-        max_length=50, blank=True, help_text="Function run once per version on installation."
     )
     next_record_id = models.PositiveBigIntegerField(default=5_725_767_000_000_000_001)
 
@@ -119,31 +114,3 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} {self.item_id}"
-
-
-class Version(models.Model):
-    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    notes = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # What was published, for the version page: functions, rules, connection link names.
-    snapshot = models.JSONField(default=dict)
-    current = models.BooleanField(default=False)
-    installed_at = models.DateTimeField(null=True, blank=True)
-    # The "On installation" function as it was set when this version was published.
-    install_function = models.CharField(max_length=50, blank=True)
-
-    class Meta:
-        ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["topping", "number"], name="unique_version"),
-            models.UniqueConstraint(
-                fields=["topping"], condition=models.Q(current=True), name="one_current_version"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.topping} v{self.number}"

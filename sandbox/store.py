@@ -11,7 +11,7 @@ host's REST API returns.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import F
@@ -72,7 +72,14 @@ def as_api(record: SandboxRecord) -> dict:
     return {"id": record.record_id, **record.data}
 
 
-def create_record(topping, module_name: str, data: dict, *, user=None, fire: bool = True):
+class Created(NamedTuple):
+    record: SandboxRecord
+    event: Event | None  # None when the change fires no rules (``fire=False``)
+
+
+def create_record(
+    topping, module_name: str, data: dict, *, user=None, fire: bool = True
+) -> Created:
     module = module_or_error(topping, module_name)
     values = _clean(module, data, partial=False)
     now = _now_text()
@@ -86,9 +93,8 @@ def create_record(topping, module_name: str, data: dict, *, user=None, fire: boo
         record = SandboxRecord.objects.create(
             topping=topping, module=module.api_name, record_id=record_id, data=values
         )
-        if fire:
-            _event(record, "create", None, user)
-    return record
+        event = _event(record, "create", None, user) if fire else None
+    return Created(record, event)
 
 
 def update_record(topping, module_name: str, record_id: str, data: dict, *, user=None, fire=True):
@@ -318,10 +324,10 @@ class SandboxStore:
             if call.op == "search":
                 return _page(search(self.topping, module.api_name, call), call)
             if call.op == "create":
-                row = create_record(
+                created = create_record(
                     self.topping, module.api_name, call.data, user=self.user, fire=fire
                 )
-                return _success(row, "record added")
+                return _success(created.record, "record added")
             if call.op == "update":
                 row = update_record(
                     self.topping, module.api_name, call.record_id, call.data,
@@ -344,24 +350,3 @@ class SandboxStore:
             return _failure("INVALID_DATA", f"{field} {message}", {"api_name": field})
         except ValueError as error:
             return _failure("INVALID_QUERY", str(error))
-
-
-@transaction.atomic
-def reset_sandbox(topping) -> dict:
-    """Clear the sandbox: records, emulated collections' items and the sandbox's traces
-    (events and executions). Stubs, collections and settings stay."""
-    from sandbox.models import CollectionItem, EmulatedCollection
-    from workflows.models import Execution
-
-    counts = {
-        "records": SandboxRecord.objects.filter(topping=topping).delete()[0],
-        "items": CollectionItem.objects.filter(collection__topping=topping).delete()[0],
-        "executions": Execution.objects.filter(
-            topping=topping, environment=Environment.SANDBOX
-        ).delete()[0],
-        "events": Event.objects.filter(topping=topping, environment=Environment.SANDBOX).delete()[
-            0
-        ],
-    }
-    EmulatedCollection.objects.filter(topping=topping).update(next_id=1)
-    return counts

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console.access import get_part_or_404, get_topping_for_user
-from console.audit import log_action
+from sandbox import services
 from sandbox.forms import CollectionForm, SettingsForm, StubForm
 from sandbox.models import EmulatedCollection, SandboxSettings, Stub
 
@@ -48,8 +48,7 @@ def settings(request: HttpRequest, namespace: str) -> HttpResponse:
     form = SettingsForm(request.POST, instance=SandboxSettings.of(topping))
     if not form.is_valid():
         return _stubs_page(request, topping, form)
-    form.save()
-    log_action(topping, "sandbox.settings.changed", user=request.user, data=form.cleaned_data)
+    services.update_settings(form.instance, user=request.user)
     messages.success(request, "Sandbox settings saved.")
     return redirect("sandbox:stubs", namespace)
 
@@ -62,9 +61,7 @@ def _stub_page(request: HttpRequest, stub: Stub) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = StubForm(data, instance=stub, topping=topping)
     if data is not None and form.is_valid():
-        created = stub.pk is None
-        stub = form.save()
-        log_action(stub, f"sandbox.stub.{'created' if created else 'changed'}", user=request.user)
+        stub = services.save_part(form.instance, user=request.user)
         messages.success(request, f"Stub {stub} saved.")
         return redirect("sandbox:stubs", topping.namespace)
     return render(
@@ -88,8 +85,7 @@ def stub_edit(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
 @require_POST
 def stub_delete(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
     stub = _stub_for(request.user, namespace, pk)
-    log_action(stub, "sandbox.stub.deleted", user=request.user)
-    stub.delete()
+    services.delete_part(stub, user=request.user)
     messages.success(request, "Stub deleted.")
     return redirect("sandbox:stubs", namespace)
 
@@ -102,10 +98,7 @@ def _collection_page(request: HttpRequest, collection: EmulatedCollection) -> Ht
     data = request.POST if request.method == "POST" else None
     form = CollectionForm(data, instance=collection, topping=topping)
     if data is not None and form.is_valid():
-        created = collection.pk is None
-        collection = form.save()
-        verb = "created" if created else "changed"
-        log_action(collection, f"sandbox.collection.{verb}", user=request.user)
+        collection = services.save_part(form.instance, user=request.user)
         messages.success(request, f"Collection “{collection.name}” saved.")
         return redirect("sandbox:collection", topping.namespace, collection.pk)
     context = {"topping": topping, "collection": collection, "form": form}
@@ -138,7 +131,6 @@ def collection(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
 @require_POST
 def collection_delete(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
     found = _collection_for(request.user, namespace, pk)
-    log_action(found, "sandbox.collection.deleted", user=request.user)
-    found.delete()
+    services.delete_part(found, user=request.user)
     messages.success(request, f"Collection “{found.name}” deleted with its items.")
     return redirect("sandbox:stubs", namespace)

@@ -19,9 +19,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console.access import get_topping_for_user
-from console.audit import log_action
 from console.models import Topping
-from sandbox import store
+from sandbox import services, store
 from sandbox.forms import CustomFieldForm, RecordForm, SearchForm
 from sandbox.models import SandboxRecord
 from workflows import schema
@@ -166,14 +165,13 @@ def record_new(request: HttpRequest, namespace: str, module: str) -> HttpRespons
     form = RecordForm(request.POST if request.method == "POST" else None, module=schema_module)
     if request.method == "POST" and form.is_valid():
         try:
-            record = store.create_record(
+            created = store.create_record(
                 topping, schema_module.api_name, form.changes(), user=request.user
             )
         except schema.RecordError as error:
             form.apply_errors(error)
         else:
-            event = _last_event(topping, schema_module, record.record_id)
-            return _after_change(request, topping, schema_module, event)
+            return _after_change(request, topping, schema_module, created.event)
     return _workspace(request, topping, schema_module, form=form)
 
 
@@ -247,8 +245,7 @@ def trace_context(topping: Topping, event: Event) -> dict:
 @require_POST
 def reset(request: HttpRequest, namespace: str) -> HttpResponse:
     topping = get_topping_for_user(request.user, namespace)
-    counts = store.reset_sandbox(topping)
-    log_action(topping, "sandbox.sandbox.reset", user=request.user, data=counts)
+    counts = services.reset_sandbox(topping, user=request.user)
     messages.success(
         request,
         f"Sandbox reset (records: {counts['records']}, collection items: {counts['items']}, "
@@ -271,8 +268,7 @@ def fields(request: HttpRequest, namespace: str, module: str) -> HttpResponse:
         module=schema_module.api_name,
     )
     if request.method == "POST" and form.is_valid():
-        field = form.save()
-        log_action(field, "sandbox.module_field.created", user=request.user)
+        field = services.save_part(form.instance, user=request.user)
         messages.success(request, f"Field “{field.label}” ({field.api_name}) added.")
         return redirect("sandbox:fields", namespace, schema_module.api_name)
     context = {
@@ -291,7 +287,6 @@ def field_delete(request: HttpRequest, namespace: str, module: str, pk: int) -> 
     field = topping.module_fields.filter(module=module, pk=pk).first()
     if field is None:
         raise Http404("No such field.")
-    log_action(field, "sandbox.module_field.deleted", user=request.user)
-    field.delete()
+    services.delete_part(field, user=request.user)
     messages.success(request, f"Field “{field.label}” deleted; records keep their values.")
     return redirect("sandbox:fields", namespace, module)

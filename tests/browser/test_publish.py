@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.models import Version
+from releases.models import Version
 from tests.browser.test_functions import sign_in
 from workflows.functions import save_function
 from workflows.models import Function

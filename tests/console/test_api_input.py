@@ -39,7 +39,7 @@ def base(topping) -> str:
 
 @pytest.fixture
 def ada(topping):
-    return store.create_record(topping, "Contacts", {"Last_Name": "Lovelace"}, fire=False)
+    return store.create_record(topping, "Contacts", {"Last_Name": "Lovelace"}, fire=False).record
 
 
 # ------------------------------------------------------------------------------ integers

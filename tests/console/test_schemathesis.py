@@ -104,7 +104,7 @@ def aimed(document: dict, namespace: str, record_ids: list[str]) -> dict:
 def seeded(topping, make_rule, client, raw_key, django_capture_on_commit_callbacks):  # noqa: F811
     """Two sandbox records, a rule with criteria on Contacts, and an event with its run."""
     ids = [
-        store.create_record(topping, "Contacts", {"Last_Name": name}, fire=False).record_id
+        store.create_record(topping, "Contacts", {"Last_Name": name}, fire=False).record.record_id
         for name in ("Lovelace", "Hopper")
     ]
     make_rule(

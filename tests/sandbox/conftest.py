@@ -1,8 +1,9 @@
-"""Fixtures for sandbox tests: the workflow fixtures, and catalog connections."""
+"""Fixtures for sandbox tests: the workflow fixtures, catalog connections, admin pages."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from connections.models import Service
 from connections.services import manage
@@ -43,3 +44,16 @@ def catalog_connection(topping, owner):
 def failing(topping):
     """The topping's sandbox refuses calls no stub answers."""
     return settings_for(topping, unmatched=SandboxSettings.Unmatched.FAIL)
+
+
+@pytest.fixture
+def open_admin_pages(admin_client):
+    """The status codes of a model's admin list and of its first object's admin page."""
+
+    def open_pages(model) -> tuple[int, int]:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        listing = admin_client.get(reverse(f"{prefix}_changelist"))
+        page = admin_client.get(reverse(f"{prefix}_change", args=[model.objects.first().pk]))
+        return listing.status_code, page.status_code
+
+    return open_pages

@@ -1,4 +1,4 @@
-"""The sandbox's REST API for external tools: records, versions and installation."""
+"""The sandbox's REST API for external tools: records."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from console.apikeys import create_api_key
-from sandbox import publishing, store
+from sandbox import store
 from sandbox.models import SandboxRecord
 from workflows.models import Action, Event, Execution, Rule
 
@@ -37,7 +37,7 @@ def records_url(topping):
 
 @pytest.fixture
 def ada(topping):
-    return store.create_record(topping, "Contacts", ADA, fire=False)
+    return store.create_record(topping, "Contacts", ADA, fire=False).record
 
 
 # ------------------------------------------------------------------------------ records
@@ -168,35 +168,12 @@ def test_unknown_records_and_modules_are_404(api, records_url, topping):
     assert not Event.objects.exists()
 
 
-# ------------------------------------------------------------------------------ versions
-
-
-def test_versions_lists_what_was_published(api, topping, owner, make_function):
-    make_function("hello", 'info "hi";')
-    url = f"/api/v1/toppings/{topping.namespace}/versions"
-    assert api("get", url).json() == []
-
-    publishing.publish(topping, notes="First.", user=owner)
-    publishing.publish(topping, notes="Second.", user=owner)
-
-    body = api("get", url).json()
-    assert [(v["number"], v["notes"], v["current"]) for v in body] == [
-        (2, "Second.", True),
-        (1, "First.", False),
-    ]
-    assert body[0]["author"] == owner.email and body[0]["installed_at"] is None
-    assert body[0]["snapshot"]["functions"][0]["signature"] == "hello()"
-
-
 # ------------------------------------------------------------------------------ access
 
 
 def every_call(topping, record_id: str = "1") -> list[tuple[str, str, dict | None]]:
-    base = f"/api/v1/toppings/{topping.namespace}"
-    records = f"{base}/sandbox/Contacts/records"
+    records = f"/api/v1/toppings/{topping.namespace}/sandbox/Contacts/records"
     return [
-        ("post", f"{base}/install", None),
-        ("get", f"{base}/versions", None),
         ("get", records, None),
         ("post", records, ADA),
         ("get", f"{records}/{record_id}", None),

@@ -26,7 +26,7 @@ def run(topping, owner, code: str, args: dict | None = None):
 def add(topping, owner, module="Contacts", **data):
     if module == "Contacts":
         data.setdefault("Last_Name", "Doe")
-    return store.create_record(topping, module, data, user=owner, fire=False)
+    return store.create_record(topping, module, data, user=owner, fire=False).record
 
 
 @pytest.fixture

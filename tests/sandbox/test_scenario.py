@@ -81,7 +81,7 @@ def test_create_then_edit_a_contact_syncs_it_once(
             "Contacts",
             {"First_Name": "Ada", "Last_Name": "Lovelace", "Email": "ada@example.com"},
             user=owner,
-        )
+        ).record
     assert drain() == ["succeeded"]
     assert books_contacts() == [{"contact_name": "Ada Lovelace", "email": "ada@example.com"}]
     first = Execution.objects.get()

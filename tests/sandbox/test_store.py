@@ -1,4 +1,4 @@
-"""The sandbox's record store: validation, computed fields, ids, events, reset."""
+"""The sandbox's record store: validation, computed fields, ids, events."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from sandbox import store
-from sandbox.models import CollectionItem, EmulatedCollection, SandboxRecord, SandboxSettings, Stub
-from workflows import isolation, schema
+from sandbox.models import SandboxRecord
+from workflows import schema
 from workflows.models import Action, Event, Execution, ModuleField, Rule
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_a_picklist_takes_only_its_values(topping, owner):
     with pytest.raises(schema.RecordError) as caught:
         store.create_record(topping, "Contacts", contact(Lead_Source="Carrier pigeon"))
     assert caught.value.errors["Lead_Source"].startswith("must be one of: Advertisement")
-    record = store.create_record(topping, "Contacts", contact(Lead_Source="Trade Show"))
+    record = store.create_record(topping, "Contacts", contact(Lead_Source="Trade Show")).record
     assert record.data["Lead_Source"] == "Trade Show"
 
 
@@ -66,7 +66,7 @@ def test_required_fields_are_required_on_create(topping, owner):
 
 
 def test_required_fields_may_be_absent_from_an_update_but_not_emptied(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+    record = store.create_record(topping, "Contacts", contact(), user=owner).record
     store.update_record(topping, "Contacts", record.record_id, {"Title": "Countess"})
     with pytest.raises(schema.RecordError) as caught:
         store.update_record(topping, "Contacts", record.record_id, {"Last_Name": ""})
@@ -76,7 +76,7 @@ def test_required_fields_may_be_absent_from_an_update_but_not_emptied(topping, o
 
 
 def test_an_update_is_validated_too(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+    record = store.create_record(topping, "Contacts", contact(), user=owner).record
     with pytest.raises(schema.RecordError) as caught:
         store.update_record(topping, "Contacts", record.record_id, {"Email": "nope"})
     assert "Email" in caught.value.errors
@@ -105,7 +105,7 @@ def test_read_only_fields_are_ignored_not_stored(topping, owner):
             Created_Time="2000-01-01T00:00:00+00:00",
             Modified_Time="2000-01-01T00:00:00+00:00",
         ),
-    )
+    ).record
     assert record.data["ID"] == record.record_id != "1"
     assert record.data["Full_Name"] == "Ada Lovelace"
     assert not record.data["Created_Time"].startswith("2000")
@@ -131,7 +131,7 @@ def test_custom_fields_are_validated(topping, owner):
     with pytest.raises(schema.RecordError) as caught:
         store.create_record(topping, "Contacts", contact(Tier="Bronze", Score="x"))
     assert set(caught.value.errors) == {"Tier", "Score"}
-    record = store.create_record(topping, "Contacts", contact(Tier="Gold", Score=7))
+    record = store.create_record(topping, "Contacts", contact(Tier="Gold", Score=7)).record
     assert record.data["Tier"] == "Gold" and record.data["Score"] == 7
 
 
@@ -144,7 +144,7 @@ def test_a_non_map_record_is_refused(topping):
 
 
 def test_full_name_is_computed_for_contacts_on_create_and_update(topping, owner):
-    record = store.create_record(topping, "Contacts", contact())
+    record = store.create_record(topping, "Contacts", contact()).record
     assert record.data["Full_Name"] == "Ada Lovelace"
     store.update_record(topping, "Contacts", record.record_id, {"Last_Name": "King"})
     record.refresh_from_db()
@@ -155,26 +155,26 @@ def test_full_name_is_computed_for_contacts_on_create_and_update(topping, owner)
 
 
 def test_only_contacts_get_a_full_name(topping):
-    record = store.create_record(topping, "Companies", {"Account_Name": "Acme"})
+    record = store.create_record(topping, "Companies", {"Account_Name": "Acme"}).record
     assert "Full_Name" not in record.data
 
 
 def test_owner_is_defaulted_to_the_user_unless_given(topping, owner, teammate):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+    record = store.create_record(topping, "Contacts", contact(), user=owner).record
     assert record.data["Owner"] == {
         "id": str(owner.pk),
         "name": str(owner),
         "email": "owner@example.com",
     }
     given = {"id": "77", "name": "Someone"}
-    record = store.create_record(topping, "Contacts", contact(Owner=given), user=owner)
+    record = store.create_record(topping, "Contacts", contact(Owner=given), user=owner).record
     assert record.data["Owner"] == given
-    record = store.create_record(topping, "Contacts", contact())
+    record = store.create_record(topping, "Contacts", contact()).record
     assert "Owner" not in record.data
 
 
 def test_created_and_modified_times(topping):
-    record = store.create_record(topping, "Contacts", contact())
+    record = store.create_record(topping, "Contacts", contact()).record
     assert record.data["Created_Time"] == record.data["Modified_Time"]
     assert schema.to_datetime(record.data["Created_Time"]) is not None
     record.data["Modified_Time"] = "2000-01-01T00:00:00+00:00"
@@ -189,9 +189,9 @@ def test_created_and_modified_times(topping):
 
 def test_ids_are_unique_and_increasing_across_modules(topping, owner):
     ids = [
-        store.create_record(topping, "Contacts", contact()).record_id,
-        store.create_record(topping, "Companies", {"Account_Name": "A"}).record_id,
-        store.create_record(topping, "Contacts", contact()).record_id,
+        store.create_record(topping, "Contacts", contact()).record.record_id,
+        store.create_record(topping, "Companies", {"Account_Name": "A"}).record.record_id,
+        store.create_record(topping, "Contacts", contact()).record.record_id,
     ]
     assert len(set(ids)) == 3
     assert [int(i) for i in ids] == sorted(int(i) for i in ids)
@@ -201,26 +201,27 @@ def test_ids_are_unique_and_increasing_across_modules(topping, owner):
 
 
 def test_ids_are_per_topping_and_not_reused_after_delete(topping, owner):
-    first = store.create_record(topping, "Contacts", contact())
+    first = store.create_record(topping, "Contacts", contact()).record
     store.delete_record(topping, "Contacts", first.record_id)
-    second = store.create_record(topping, "Contacts", contact())
+    second = store.create_record(topping, "Contacts", contact()).record
     assert int(second.record_id) > int(first.record_id)
 
 
 def test_a_failed_create_does_not_use_up_an_id(topping):
-    first = store.create_record(topping, "Contacts", contact())
+    first = store.create_record(topping, "Contacts", contact()).record
     with pytest.raises(schema.RecordError):
         store.create_record(topping, "Contacts", contact(Email="bad"))
-    second = store.create_record(topping, "Contacts", contact())
+    second = store.create_record(topping, "Contacts", contact()).record
     assert int(second.record_id) == int(first.record_id) + 1
 
 
 # ------------------------------------------------------------------------------ events
 
 
-def test_a_create_stores_a_sandbox_event(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+def test_a_create_stores_a_sandbox_event_and_returns_it(topping, owner):
+    record, returned = store.create_record(topping, "Contacts", contact(), user=owner)
     event = Event.objects.get()
+    assert returned == event
     assert event.environment == "sandbox"
     assert (event.module, event.operation) == ("Contacts", "create")
     assert event.record_id == record.record_id
@@ -231,7 +232,7 @@ def test_a_create_stores_a_sandbox_event(topping, owner):
 
 
 def test_an_edit_stores_the_previous_record(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+    record = store.create_record(topping, "Contacts", contact(), user=owner).record
     before = dict(record.data)
     store.update_record(topping, "Contacts", record.record_id, {"Last_Name": "King"}, user=owner)
     event = Event.objects.get(operation="edit")
@@ -241,7 +242,7 @@ def test_an_edit_stores_the_previous_record(topping, owner):
 
 
 def test_a_delete_stores_the_deleted_record(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner)
+    record = store.create_record(topping, "Contacts", contact(), user=owner).record
     assert store.delete_record(topping, "Contacts", record.record_id, user=owner) is True
     assert not SandboxRecord.objects.exists()
     event = Event.objects.get(operation="delete")
@@ -251,7 +252,8 @@ def test_a_delete_stores_the_deleted_record(topping, owner):
 
 
 def test_fire_false_stores_no_event(topping, owner):
-    record = store.create_record(topping, "Contacts", contact(), user=owner, fire=False)
+    record, event = store.create_record(topping, "Contacts", contact(), user=owner, fire=False)
+    assert event is None
     store.update_record(topping, "Contacts", record.record_id, {"Title": "T"}, fire=False)
     assert store.delete_record(topping, "Contacts", record.record_id, fire=False)
     assert not Event.objects.exists()
@@ -267,14 +269,14 @@ def test_records_of_another_topping_are_out_of_reach(topping, owner, make_user):
     from console import services
 
     other = services.create_topping(name="Other", user=make_user())
-    record = store.create_record(other, "Contacts", contact())
+    record = store.create_record(other, "Contacts", contact()).record
     assert store.update_record(topping, "Contacts", record.record_id, {"Title": "T"}) is None
     assert store.delete_record(topping, "Contacts", record.record_id) is False
     assert SandboxRecord.objects.filter(topping=other).count() == 1
 
 
 def test_a_rolled_back_transaction_stores_nothing(topping, owner):
-    kept = store.create_record(topping, "Contacts", contact(), user=owner)
+    kept = store.create_record(topping, "Contacts", contact(), user=owner).record
     with pytest.raises(RuntimeError), transaction.atomic():
         store.create_record(topping, "Contacts", contact(), user=owner)
         store.update_record(topping, "Contacts", kept.record_id, {"Title": "T"}, user=owner)
@@ -317,58 +319,3 @@ def test_a_change_runs_the_draft_rules_after_commit(
     [entry] = event.evaluation
     assert entry["matched"] is True
     assert Execution.objects.filter(event=event, environment="sandbox").count() == 1
-
-
-# ------------------------------------------------------------------------------ reset
-
-
-def test_reset_clears_records_items_and_traces_but_keeps_stubs(topping, owner, make_user):
-    from console import services
-
-    other = services.create_topping(name="Other", user=make_user())
-    store.create_record(other, "Contacts", contact())
-    store.create_record(topping, "Contacts", contact(), user=owner)
-    store.create_record(topping, "Companies", {"Account_Name": "A"}, user=owner)
-    collection = EmulatedCollection.objects.create(
-        topping=topping, name="Books", url_prefix="https://books.example/contacts", next_id=3
-    )
-    CollectionItem.objects.create(collection=collection, item_id="1", data={"a": 1})
-    CollectionItem.objects.create(collection=collection, item_id="2", data={"a": 2})
-    Stub.objects.create(topping=topping, url_pattern="https://x.example/*", body="{}")
-    SandboxSettings.objects.filter(topping=topping).update(record_responses=True)
-    production = Event.objects.create(
-        topping=topping, module="Contacts", operation="create", environment="production",
-        record={}, occurred_at=Event.objects.first().occurred_at,
-    )  # fmt: skip
-
-    counts = store.reset_sandbox(topping)
-
-    assert counts["records"] == 2 and counts["items"] == 2 and counts["events"] == 2
-    assert not SandboxRecord.objects.filter(topping=topping).exists()
-    assert SandboxRecord.objects.filter(topping=other).count() == 1
-    assert not CollectionItem.objects.exists()
-    collection.refresh_from_db()
-    assert collection.next_id == 1
-    assert Stub.objects.filter(topping=topping).count() == 1
-    assert SandboxSettings.of(topping).record_responses is True
-    assert list(Event.objects.filter(topping=topping)) == [production]
-    assert Event.objects.filter(topping=other).count() == 1
-
-
-def test_reset_clears_sandbox_executions_only(topping, owner, make_function):
-
-    function = make_function("hello", 'info "hi";\nreturn 1;')
-    sandbox_run = isolation.execute_now(function, {}, user=owner)
-    production_run = isolation.execute_now(function, {}, user=owner, environment="production")
-    counts = store.reset_sandbox(topping)
-    assert counts["executions"] == 1
-    assert not Execution.objects.filter(pk=sandbox_run.pk).exists()
-    assert Execution.objects.filter(pk=production_run.pk).exists()
-
-
-def test_after_reset_records_can_be_created_again(topping, owner):
-    first = store.create_record(topping, "Contacts", contact(), user=owner)
-    store.reset_sandbox(topping)
-    second = store.create_record(topping, "Contacts", contact(), user=owner)
-    assert second.record_id != first.record_id
-    assert SandboxRecord.objects.count() == 1

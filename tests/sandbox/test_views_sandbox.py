@@ -38,7 +38,7 @@ def greeting_rule(make_function, make_rule):
 
 
 def make_contact(topping, **data):
-    return store.create_record(topping, "Contacts", {"Last_Name": "Doe", **data}, fire=False)
+    return store.create_record(topping, "Contacts", {"Last_Name": "Doe", **data}, fire=False).record
 
 
 # ------------------------------------------------------------------------------ records

@@ -22,7 +22,7 @@ def url(name: str, topping, *args) -> str:
 @pytest.fixture
 def sandbox_objects(topping):
     """One of everything the sandbox pages address, for the 404 checks."""
-    record = store.create_record(topping, "Contacts", {"Last_Name": "L"})
+    record = store.create_record(topping, "Contacts", {"Last_Name": "L"}).record
     stub = Stub.objects.create(topping=topping, url_pattern="https://x.example.com/*")
     collection = EmulatedCollection.objects.create(
         topping=topping, name="C", url_prefix="https://x.example.com/c"
@@ -84,9 +84,9 @@ POST_ONLY = {
 
 
 def test_the_404_list_covers_every_sandbox_url():
-    from sandbox import urls_sandbox
+    from sandbox import urls
 
-    assert sorted(p.name for p in urls_sandbox.urlpatterns) == sorted(URL_NAMES)
+    assert sorted(p.name for p in urls.urlpatterns) == sorted(URL_NAMES)
 
 
 @pytest.mark.parametrize("name", URL_NAMES)
@@ -236,27 +236,17 @@ def test_a_collection_needs_an_http_prefix(client_for, owner, topping):
 # ------------------------------------------------------------------------------ settings
 
 
-def test_settings_are_saved(client_for, owner, topping, make_function):
-    make_function("on_install", 'info "installed";')
+def test_settings_are_saved(client_for, owner, topping):
     client = client_for(owner)
-    page = client.get(url("stubs", topping)).content.decode()
-    assert '<option value="on_install">on_install</option>' in page
     response = client.post(
-        url("settings", topping),
-        {"unmatched": "fail", "record_responses": "on", "install_function": "on_install"},
+        url("settings", topping), {"unmatched": "fail", "record_responses": "on"}
     )
     assert response.status_code == 302
     settings = SandboxSettings.of(topping)
-    assert (settings.unmatched, settings.record_responses, settings.install_function) == (
-        "fail",
-        True,
-        "on_install",
-    )
+    assert (settings.unmatched, settings.record_responses) == ("fail", True)
 
 
-def test_the_install_function_must_be_one_of_the_toppings(client_for, owner, topping):
-    response = client_for(owner).post(
-        url("settings", topping), {"unmatched": "broker", "install_function": "missing"}
-    )
+def test_bad_settings_are_refused(client_for, owner, topping):
+    response = client_for(owner).post(url("settings", topping), {"unmatched": "sometimes"})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert SandboxSettings.of(topping).install_function == ""
+    assert SandboxSettings.of(topping).unmatched == "broker"

@@ -8,8 +8,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from sandbox import publishing, store
-from sandbox.models import SandboxSettings, Version
+from releases import services
+from releases.models import ReleaseSettings, Version
+from sandbox import store
 from workflows.functions import save_function
 from workflows.models import Action, Event, Execution, Function, Rule
 
@@ -78,15 +79,15 @@ def sandbox_event(topping, owner, drain, django_capture_on_commit_callbacks):
 
 
 def publish_url(topping) -> str:
-    return reverse("sandbox:publish", args=[topping.namespace])
+    return reverse("releases:publish", args=[topping.namespace])
 
 
 def versions_url(topping) -> str:
-    return reverse("sandbox:versions", args=[topping.namespace])
+    return reverse("releases:versions", args=[topping.namespace])
 
 
 def republish_url(topping, number: int) -> str:
-    return reverse("sandbox:version_republish", args=[topping.namespace, number])
+    return reverse("releases:version_republish", args=[topping.namespace, number])
 
 
 def publish_through_page(client, topping, notes: str = NOTES):
@@ -184,7 +185,7 @@ def test_the_version_runs_its_own_code_and_the_sandbox_runs_the_draft(
     owner, topping, greeter, production_event, sandbox_event
 ):
 
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
     edit_code(greeter, 'info "draft";', owner)
 
     assert sandbox_event() == ["draft"]
@@ -199,7 +200,7 @@ def test_production_events_record_the_version_they_ran(
     raw_key,
     django_capture_on_commit_callbacks,
 ):
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
     contact = {"module": "Contacts", "operation": "create", "record": {"ID": "1", "Last_Name": "L"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -246,7 +247,7 @@ def test_republishing_a_version_of_another_topping_is_404(
     other_topping,
 ):
 
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
     response = client_for(owner).post(republish_url(topping, 7))
     assert response.status_code == 404
     response = client_for(owner).post(republish_url(other_topping, 1))
@@ -259,7 +260,7 @@ def test_republishing_a_version_of_another_topping_is_404(
 @pytest.fixture
 def installer(topping, make_function):
     make_function("on_install", 'info "installing";')
-    SandboxSettings.objects.create(topping=topping, install_function="on_install")
+    ReleaseSettings.objects.create(topping=topping, install_function="on_install")
 
 
 def install(client, topping, key):
@@ -278,7 +279,7 @@ def test_install_runs_the_hook_once_per_version(
 ):
 
     assert install(client, topping, raw_key).status_code == 409
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
 
     first = install(client, topping, raw_key).json()
     assert first["version"] == 1
@@ -297,7 +298,7 @@ def test_install_runs_the_hook_once_per_version(
     }
     assert Execution.objects.filter(function__name="on_install").count() == 1
 
-    publishing.publish(topping, notes="Second release.", user=owner)
+    services.publish(topping, notes="Second release.", user=owner)
     second = install(client, topping, raw_key).json()
     assert second["version"] == 2 and second["installed"] is True
     assert Execution.objects.get(pk=second["execution"]["id"]).function.version == 2
@@ -308,8 +309,8 @@ def test_install_runs_the_function_named_when_the_version_was_published(
     client, owner, topping, greeter, installer, make_function, raw_key
 ):
     make_function("other", 'info "the draft setting";')
-    publishing.publish(topping, notes=NOTES, user=owner)
-    SandboxSettings.objects.filter(topping=topping).update(install_function="other")
+    services.publish(topping, notes=NOTES, user=owner)
+    ReleaseSettings.objects.filter(topping=topping).update(install_function="other")
     result = install(client, topping, raw_key).json()
     run = Execution.objects.get(pk=result["execution"]["id"])
     assert run.function.name == "on_install" and run.info_lines == ["installing"]
@@ -325,7 +326,7 @@ def test_the_versions_page_shows_installation(
     raw_key,
 ):
 
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
     client = client_for(owner)
     page = client.get(versions_url(topping)).content.decode()
     assert "Not installed yet" in page and "on_install" in page
@@ -340,7 +341,7 @@ def test_a_developer_sees_the_pages_but_cannot_publish_or_republish(
     client_for, owner, teammate, topping, greeter
 ):
 
-    publishing.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
     client = client_for(teammate)
     assert client.get(publish_url(topping)).status_code == 200
     assert client.get(versions_url(topping)).status_code == 200
@@ -352,14 +353,22 @@ def test_a_developer_sees_the_pages_but_cannot_publish_or_republish(
 
 def test_a_stranger_gets_404_on_every_publish_page(client_for, owner, stranger, topping, greeter):
 
-    publishing.publish(topping, notes=NOTES, user=owner)
-    publishing.publish(topping, notes="Again.", user=owner)
+    services.publish(topping, notes=NOTES, user=owner)
+    services.publish(topping, notes="Again.", user=owner)
     client = client_for(stranger)
     assert client.get(publish_url(topping)).status_code == 404
     assert publish_through_page(client, topping).status_code == 404
     assert client.get(versions_url(topping)).status_code == 404
     assert client.post(republish_url(topping, 1)).status_code == 404
     assert Version.objects.get(current=True).number == 2
+
+
+def test_the_access_tests_cover_every_releases_url():
+    from releases import urls
+
+    # test_settings.py has the stranger test of the settings page.
+    names = ["publish", "settings", "version_republish", "versions"]
+    assert sorted(p.name for p in urls.urlpatterns) == names
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, topping):

@@ -1,6 +1,8 @@
-"""Publishing pages: what a version would hold and what blocks it, versions, republishing.
+"""Publishing pages: what a version would hold and what blocks it, versions, republishing,
+and the release settings.
 
-Every member sees these pages; only the topping's Administrators publish or republish.
+Every member sees these pages and changes the release settings (a version takes them when
+it is published); only the topping's Administrators publish or republish.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from connections.models import Credential
-from connections.services.send import ConnectionUnusable, resolve
 from console.access import get_part_or_404, get_topping_for_admin, get_topping_for_user
 from console.models import Topping
-from sandbox import publishing
-from sandbox.models import SandboxSettings, Version
+from releases import services
+from releases.forms import ReleaseSettingsForm
+from releases.models import ReleaseSettings, Version
 
 
 @dataclass(frozen=True)
@@ -31,38 +32,35 @@ class ConnectionRow:
 
 
 def _connection_rows(topping: Topping, links: list[str]) -> list[ConnectionRow]:
-    rows = []
-    for link in links:
-        try:
-            connection = resolve(link, topping=topping)
-        except ConnectionUnusable:
-            url = reverse("connections:catalog", args=[topping.namespace])
-            rows.append(ConnectionRow(link, "missing", url))
-            continue
-        connected = connection.credentials.filter(status=Credential.Status.CONNECTED).exists()
-        status = "connected" if connected else "not_connected"
-        rows.append(ConnectionRow(link, status, connection.get_absolute_url()))
-    return rows
+    catalog = reverse("connections:catalog", args=[topping.namespace])
+    return [
+        ConnectionRow(
+            state.link_name,
+            state.status,
+            state.connection.get_absolute_url() if state.connection else catalog,
+        )
+        for state in services.connection_states(topping, links)
+    ]
 
 
 def _publish_context(topping: Topping, user, notes: str = "", errors: dict | None = None) -> dict:
-    parts = publishing.components(topping)
-    connections = _connection_rows(topping, parts["connections"])
+    parts = services.components(topping)
+    connections = _connection_rows(topping, parts.connections)
     # Where to fix each problem, keyed like Problem.component.
-    fixes = {f"Function {f.name}": f.get_absolute_url() for f in parts["functions"]}
+    fixes = {f"Function {f.name}": f.get_absolute_url() for f in parts.functions}
     fixes |= {f"Connection {row.link_name}": row.url for row in connections}
     fixes["Topping"] = reverse("workflows:function_create", args=[topping.namespace])
-    problems = [(p, fixes.get(p.component)) for p in publishing.problems(topping)]
+    problems = [(p, fixes.get(p.component)) for p in services.problems(topping)]
     return {
         "topping": topping,
-        "functions": parts["functions"],
-        "rules": parts["rules"],
+        "functions": parts.functions,
+        "rules": parts.rules,
         "connections": connections,
         "problems": problems,
         "notes": notes,
         "notes_errors": (errors or {}).get("notes", []),
         "other_errors": (errors or {}).get("__all__", []),
-        "current": publishing.current_version(topping),
+        "current": services.current_version(topping),
         "can_publish": topping.is_admin(user),
     }
 
@@ -72,30 +70,49 @@ def _publish_context(topping: Topping, user, notes: str = "", errors: dict | Non
 def publish(request: HttpRequest, namespace: str) -> HttpResponse:
     if request.method == "GET":
         topping = get_topping_for_user(request.user, namespace)
-        return render(request, "sandbox/publish.html", _publish_context(topping, request.user))
+        return render(request, "releases/publish.html", _publish_context(topping, request.user))
     topping = get_topping_for_admin(request.user, namespace)
     notes = request.POST.get("notes", "")
     try:
-        version = publishing.publish(topping, notes=notes, user=request.user)
+        version = services.publish(topping, notes=notes, user=request.user)
     except ValidationError as error:
         context = _publish_context(topping, request.user, notes, error.message_dict)
-        return render(request, "sandbox/publish.html", context)
+        return render(request, "releases/publish.html", context)
     messages.success(request, f"Version {version.number} published: production runs it now.")
-    return redirect("sandbox:versions", namespace)
+    return redirect("releases:versions", namespace)
+
+
+def _versions_page(
+    request: HttpRequest, topping: Topping, settings_form: ReleaseSettingsForm
+) -> HttpResponse:
+    context = {
+        "topping": topping,
+        "versions": topping.versions.select_related("author"),
+        "install_function": ReleaseSettings.of(topping).install_function,
+        "settings_form": settings_form,
+        "can_publish": topping.is_admin(request.user),
+    }
+    return render(request, "releases/versions.html", context)
 
 
 @login_required
 @require_GET
 def versions(request: HttpRequest, namespace: str) -> HttpResponse:
     topping = get_topping_for_user(request.user, namespace)
-    settings = SandboxSettings.objects.filter(topping=topping).first()
-    context = {
-        "topping": topping,
-        "versions": topping.versions.select_related("author"),
-        "install_function": settings.install_function if settings else "",
-        "can_publish": topping.is_admin(request.user),
-    }
-    return render(request, "sandbox/versions.html", context)
+    form = ReleaseSettingsForm(instance=ReleaseSettings.of(topping))
+    return _versions_page(request, topping, form)
+
+
+@login_required
+@require_POST
+def settings(request: HttpRequest, namespace: str) -> HttpResponse:
+    topping = get_topping_for_user(request.user, namespace)
+    form = ReleaseSettingsForm(request.POST, instance=ReleaseSettings.of(topping))
+    if not form.is_valid():
+        return _versions_page(request, topping, form)
+    services.update_settings(form.instance, user=request.user)
+    messages.success(request, "Release settings saved.")
+    return redirect("releases:versions", namespace)
 
 
 def _get_version_for_admin(user, namespace: str, number: int) -> Version:
@@ -107,6 +124,6 @@ def _get_version_for_admin(user, namespace: str, number: int) -> Version:
 @require_POST
 def version_republish(request: HttpRequest, namespace: str, number: int) -> HttpResponse:
     version = _get_version_for_admin(request.user, namespace, number)
-    publishing.make_current(version, user=request.user)
+    services.make_current(version, user=request.user)
     messages.success(request, f"Version {version.number} is current: production runs it now.")
-    return redirect("sandbox:versions", namespace)
+    return redirect("releases:versions", namespace)

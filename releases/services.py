@@ -3,6 +3,9 @@
 Publishing copies the draft functions and rules (with their actions) into rows marked with
 the new version number; those copies are never edited. Production events run the rules of
 the current version; a topping that has never published runs its active draft rules.
+Publishing, republishing and changing the release settings run in a transaction and are
+audited. Installation runs outside a transaction, as the child process that runs the
+function must see its rows: it claims the version with a conditional update instead.
 """
 
 from __future__ import annotations
@@ -11,17 +14,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 import deluge
-from connections.models import Credential
+from connections.models import Connection, Credential
 from connections.services.send import ConnectionUnusable, resolve
 from console.audit import log_action
-from sandbox.models import SandboxSettings, Version
+from console.models import Topping, User
+from releases.models import ReleaseSettings, Version
 from workflows import functions as function_service
 from workflows import isolation
-from workflows.models import Action, Environment, Event, Function, Rule
+from workflows.models import Environment, Event, Execution, Function, Rule
 
 
 @dataclass(frozen=True)
@@ -30,21 +34,54 @@ class Problem:
     message: str
 
 
-def components(topping) -> dict:
+@dataclass(frozen=True)
+class Components:
+    """What a version published now would hold: the draft and the connections it names."""
+
+    functions: list[Function]
+    rules: list[Rule]
+    connections: list[str]
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    link_name: str
+    connection: Connection | None  # None: no connection has this link name
+    connected: bool
+
+    @property
+    def status(self) -> str:
+        if self.connection is None:
+            return "missing"
+        return "connected" if self.connected else "not_connected"
+
+
+def components(topping: Topping) -> Components:
     rules = list(Rule.objects.filter(topping=topping).prefetch_related("actions__function"))
-    fns = list(Function.objects.filter(topping=topping))
-    links = sorted({name for f in fns for name in f.connections} | {
-        a.config.get("connection") for r in rules for a in r.actions.all()
-        if a.kind == Action.Kind.WEBHOOK and a.config.get("connection")
-    })  # fmt: skip
-    return {"functions": fns, "rules": rules, "connections": links}
+    functions = list(Function.objects.filter(topping=topping))
+    links = {name for f in functions for name in f.connections}
+    links |= {name for r in rules for a in r.actions.all() for name in a.connection_names()}
+    return Components(functions, rules, sorted(links))
 
 
-def problems(topping) -> list[Problem]:
+def connection_states(topping: Topping, links: list[str]) -> list[ConnectionState]:
+    states = []
+    for link in links:
+        try:
+            connection = resolve(link, topping=topping)
+        except ConnectionUnusable:
+            states.append(ConnectionState(link, None, False))
+            continue
+        connected = connection.credentials.filter(status=Credential.Status.CONNECTED).exists()
+        states.append(ConnectionState(link, connection, connected))
+    return states
+
+
+def problems(topping: Topping) -> list[Problem]:
     """Why the draft cannot be published (empty: it can)."""
     found: list[Problem] = []
     parts = components(topping)
-    for function in parts["functions"]:
+    for function in parts.functions:
         try:
             function_service.compile_function(function)
         except deluge.DelugeSyntaxError as error:
@@ -54,26 +91,26 @@ def problems(topping) -> list[Problem]:
                     f"does not parse: line {error.line}, column {error.column}: {error.message}",
                 )
             )
-    for link in parts["connections"]:
-        try:
-            connection = resolve(link, topping=topping)
-        except ConnectionUnusable:
-            found.append(Problem(f"Connection {link}", "is referenced but does not exist"))
-            continue
-        connected = connection.credentials.filter(status=Credential.Status.CONNECTED).exists()
-        if not connected:
-            found.append(Problem(f"Connection {link}", "is referenced but not connected"))
-    if not parts["functions"] and not parts["rules"]:
+    for state in connection_states(topping, parts.connections):
+        if state.connection is None:
+            found.append(
+                Problem(f"Connection {state.link_name}", "is referenced but does not exist")
+            )
+        elif not state.connected:
+            found.append(
+                Problem(f"Connection {state.link_name}", "is referenced but not connected")
+            )
+    if not parts.functions and not parts.rules:
         found.append(Problem("Topping", "has no functions or rules to publish"))
     return found
 
 
-def current_version(topping) -> Version | None:
+def current_version(topping: Topping) -> Version | None:
     return Version.objects.filter(topping=topping, current=True).first()
 
 
 @transaction.atomic
-def publish(topping, *, notes: str, user) -> Version:
+def publish(topping: Topping, *, notes: str, user: User | None) -> Version:
     notes = (notes or "").strip()
     if not notes:
         raise ValidationError({"notes": "Write release notes: what changed in this version."})
@@ -85,13 +122,13 @@ def publish(topping, *, notes: str, user) -> Version:
     number = (Version.objects.filter(topping=topping).aggregate(n=Max("number"))["n"] or 0) + 1
     parts = components(topping)
     copies: dict[int, Function] = {}
-    for function in parts["functions"]:
+    for function in parts.functions:
         original = function.pk
         function.pk, function.id, function.version = None, None, number
         function.save()
         copies[original] = function
     snapshot_rules = []
-    for rule in parts["rules"]:
+    for rule in parts.rules:
         actions = list(rule.actions.all())
         rule.pk, rule.id, rule.version = None, None, number
         rule.save()
@@ -116,31 +153,44 @@ def publish(topping, *, notes: str, user) -> Version:
         notes=notes,
         author=user,
         current=True,
-        install_function=SandboxSettings.of(topping).install_function,
+        install_function=ReleaseSettings.of(topping).install_function,
         snapshot={
             "functions": [
                 {"name": f.name, "signature": f.signature, "lines": f.code.count("\n") + 1}
                 for f in copies.values()
             ],
             "rules": snapshot_rules,
-            "connections": parts["connections"],
+            "connections": parts.connections,
         },
     )
-    log_action(version, "sandbox.version.published", user=user, data={"number": number})
+    log_action(version, "releases.version.published", user=user, data={"number": number})
     return version
 
 
 @transaction.atomic
-def make_current(version: Version, *, user) -> Version:
+def make_current(version: Version, *, user: User | None) -> Version:
     """Republish an older (or any) version: production runs it from now on."""
     Version.objects.filter(topping=version.topping, current=True).update(current=False)
     Version.objects.filter(pk=version.pk).update(current=True)
     version.current = True
-    log_action(version, "sandbox.version.republished", user=user, data={"number": version.number})
+    log_action(version, "releases.version.republished", user=user, data={"number": version.number})
     return version
 
 
-def published_rules(event: Event):
+@transaction.atomic
+def update_settings(settings: ReleaseSettings, *, user: User | None) -> ReleaseSettings:
+    """Save the release settings; a version takes them when it is published."""
+    settings.save()
+    log_action(
+        settings.topping,
+        "releases.settings.changed",
+        user=user,
+        data={"install_function": settings.install_function},
+    )
+    return settings
+
+
+def published_rules(event: Event) -> QuerySet[Rule] | None:
     """The RULE_SOURCES hook: production events run the current version's rules."""
     if event.environment != Environment.PRODUCTION or event.rule_id is not None:
         return None
@@ -157,7 +207,9 @@ def published_rules(event: Event):
     )
 
 
-def install(topping, *, user=None):
+def install(
+    topping: Topping, *, user: User | None = None
+) -> tuple[Version, Execution | None, bool]:
     """Run the current version's "On installation" function once for that version.
 
     Returns (version, execution or None, already_installed).
