@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,6 +15,9 @@ from ninja.security import HttpBearer
 from console.audit import log_action
 from console.models import ApiKey, Topping
 
+if TYPE_CHECKING:
+    from console.models import User
+
 KEY_PREFIX = "tc_"
 
 
@@ -22,7 +26,7 @@ def _hash(raw: str) -> str:
 
 
 @transaction.atomic
-def create_api_key(topping: Topping, *, name: str, user) -> tuple[ApiKey, str]:
+def create_api_key(topping: Topping, *, name: str, user: User | None) -> tuple[ApiKey, str]:
     """Return the key row and the raw key, which is never available again."""
     prefix = secrets.token_hex(6)
     raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
@@ -34,7 +38,7 @@ def create_api_key(topping: Topping, *, name: str, user) -> tuple[ApiKey, str]:
 
 
 @transaction.atomic
-def revoke_api_key(key: ApiKey, *, user) -> None:
+def revoke_api_key(key: ApiKey, *, user: User | None) -> None:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from console.models import AuditEntry, Topping
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from console.models import User
+
 
 def log_action(
-    obj: models.Model, action: str, *, user=None, data: dict[str, Any] | None = None
+    obj: models.Model,
+    action: str,
+    *,
+    user: User | AnonymousUser | None = None,
+    data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record that ``user`` did ``action`` to ``obj``.
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "connections",
     "workflows",
     "sandbox",
+    "releases",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Outbound calls to non-public addresses are refused unless listed here (hosts or CIDRs).
 CONSOLE_OUTBOUND_ALLOWLIST = env_allowlist("CONSOLE_OUTBOUND_ALLOWLIST")
+# Per call through a connection (functions, webhooks, the proxy): seconds and response bytes.
+CONSOLE_HTTP_TIMEOUT = env_float("CONSOLE_HTTP_TIMEOUT", 40.0, minimum=1.0)
+CONSOLE_HTTP_MAX_BYTES = env_int("CONSOLE_HTTP_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # Workflows: how executions retry, how long a claimed run may take before it is picked up
 # again, and the per-topping limits on rules and actions.

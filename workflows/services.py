@@ -8,6 +8,7 @@ trail and runs in a transaction, so that views only translate HTTP.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +22,12 @@ from workflows.actions import ACTION_KINDS
 from workflows.models import Action, Execution, Function, Rule
 from workflows.usage import function_usages
 
+if TYPE_CHECKING:
+    from console.models import User
+
 
 @transaction.atomic
-def delete_function(function: Function, *, user) -> None:
+def delete_function(function: Function, *, user: User | None) -> None:
     usages = function_usages(function)
     if usages:
         names = ", ".join(sorted({f"“{action.rule.name}”" for action in usages}))
@@ -34,7 +38,9 @@ def delete_function(function: Function, *, user) -> None:
     function.delete()
 
 
-def run_test(function: Function, raw: dict[str, str], arguments: dict, *, user) -> Execution:
+def run_test(
+    function: Function, raw: dict[str, str], arguments: dict[str, Any], *, user: User | None
+) -> Execution:
     """Save & Execute: keep the typed values for next time and run the function now."""
     Function.objects.filter(pk=function.pk).update(test_args=raw)
     function.test_args = raw
@@ -45,7 +51,7 @@ def run_test(function: Function, raw: dict[str, str], arguments: dict, *, user) 
 
 
 @transaction.atomic
-def save_rule(rule: Rule, *, user) -> Rule:
+def save_rule(rule: Rule, *, user: User | None) -> Rule:
     created = rule.pk is None
     if created:
         count = Rule.objects.filter(topping=rule.topping_id, module=rule.module).count()
@@ -88,7 +94,7 @@ def plan_next_run(rule: Rule) -> None:
 
 
 @transaction.atomic
-def set_rule_active(rule: Rule, active: bool, *, user) -> None:
+def set_rule_active(rule: Rule, active: bool, *, user: User | None) -> None:
     rule.active = active
     plan_next_run(rule)
     rule.save(update_fields=["active", "next_run_at", "updated_at"])
@@ -97,7 +103,7 @@ def set_rule_active(rule: Rule, active: bool, *, user) -> None:
 
 
 @transaction.atomic
-def delete_rule(rule: Rule, *, user) -> None:
+def delete_rule(rule: Rule, *, user: User | None) -> None:
     log_action(
         rule, "workflows.rule.deleted", user=user, data={"name": rule.name, "module": rule.module}
     )
@@ -128,7 +134,7 @@ def room_for_actions(rule: Rule, actions: list[Action]) -> tuple[bool, list[Acti
 
 
 @transaction.atomic
-def save_action(action: Action, *, user) -> Action:
+def save_action(action: Action, *, user: User | None) -> Action:
     rule = Rule.objects.select_for_update().get(pk=action.rule_id)
     created = action.pk is None
     others = rule.actions.exclude(pk=action.pk) if not created else rule.actions.all()
@@ -154,7 +160,7 @@ def save_action(action: Action, *, user) -> Action:
 
 
 @transaction.atomic
-def delete_action(action: Action, *, user) -> None:
+def delete_action(action: Action, *, user: User | None) -> None:
     log_action(
         action,
         "workflows.action.deleted",
@@ -168,7 +174,7 @@ def delete_action(action: Action, *, user) -> None:
 
 
 @transaction.atomic
-def retry_execution(execution: Execution, *, user) -> None:
+def retry_execution(execution: Execution, *, user: User | None) -> None:
     if execution.status != Execution.Status.FAILED:
         raise ValidationError("Only a failed run can be retried.")
     queue.requeue_failed(execution)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from connections.models import Connection, Credential
 from console.audit import log_action
 
+if TYPE_CHECKING:
+    from console.models import User
 
-def credential_row(connection: Connection, user: AbstractBaseUser | None) -> Credential:
+
+def credential_row(connection: Connection, user: User | None) -> Credential:
     """The credential a run for ``user`` uses: their own for a user-level connection, else
     the shared one; created if missing and locked for this transaction."""
     owner = user if connection.user_level else None
@@ -26,7 +29,7 @@ def credential_row(connection: Connection, user: AbstractBaseUser | None) -> Cre
 def save_connected(
     connection: Connection,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     fill: Callable[[Credential], None],
     method: str,
 ) -> Credential:

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from django.db import transaction
@@ -20,12 +21,16 @@ from connections.services import urlparams
 from connections.services.credentials import save_connected
 from connections.services.tokens import (
     TokenError,
+    TokenResponse,
     describe_error,
     fill_url,
     post_token,
     store_tokens,
 )
 from connections.services.urlparams import UrlParamError
+
+if TYPE_CHECKING:
+    from console.models import User
 
 FLOW_LIFETIME = timedelta(minutes=10)
 
@@ -56,7 +61,7 @@ def expected_issuer(connection: Connection) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def start(connection: Connection, *, user, session_key: str, redirect_uri: str) -> str:
+def start(connection: Connection, *, user: User, session_key: str, redirect_uri: str) -> str:
     """Create a flow and return the URL of the provider's consent page."""
     service = connection.service
     state = secrets.token_urlsafe(32)
@@ -125,7 +130,7 @@ def claim(state: str | None, session_key: str | None) -> OAuthFlow:
     return flow
 
 
-def finish(params: dict[str, str], *, user, session_key: str | None) -> Connection:
+def finish(params: dict[str, str], *, user: User, session_key: str | None) -> Connection:
     """Validate the provider's redirect and exchange the code; return the connection."""
     flow = claim(params.get("state"), session_key)
     connection = flow.connection
@@ -139,10 +144,10 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
             connection,
         )
     if params.get("error"):
-        code = params["error"]
-        detail = params.get("error_description") or describe_error(code)
+        error_code = params["error"]
+        detail = params.get("error_description") or describe_error(error_code)
         raise FlowError(
-            f"The provider did not authorize the connection: {detail} ({code}).", connection
+            f"The provider did not authorize the connection: {detail} ({error_code}).", connection
         )
     code = params.get("code")
     if not code:
@@ -206,7 +211,9 @@ def ensure_flow_current(flow: OAuthFlow) -> None:
 
 
 @transaction.atomic
-def _save_connected(flow: OAuthFlow, user, tokens, url_values: dict[str, str]) -> None:
+def _save_connected(
+    flow: OAuthFlow, user: User, tokens: TokenResponse, url_values: dict[str, str]
+) -> None:
     ensure_flow_current(flow)
     connection = flow.connection
     if url_values:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.views.decorators.debug import sensitive_variables
-from requests.auth import HTTPBasicAuth
+from requests.auth import AuthBase, HTTPBasicAuth
 from requests_oauthlib import OAuth1
 
 from connections.broker import Injection
@@ -11,8 +11,19 @@ from connections.models import AuthType, Connection, Credential, ParamType
 from connections.services import urlparams
 
 
-def _place(param_type: str, name: str, value: str, headers: dict, query: dict, form: dict) -> None:
-    target = {ParamType.HEADER: headers, ParamType.QUERY: query, ParamType.FORM: form}
+def _place(
+    param_type: str,
+    name: str,
+    value: str,
+    headers: dict[str, str],
+    query: dict[str, str],
+    form: dict[str, str],
+) -> None:
+    target: dict[str, dict[str, str]] = {
+        ParamType.HEADER: headers,
+        ParamType.QUERY: query,
+        ParamType.FORM: form,
+    }
     target.get(param_type, headers)[name] = value
 
 
@@ -27,7 +38,7 @@ def injection_for(connection: Connection, credential: Credential) -> Injection:
     headers: dict[str, str] = dict(service.custom_headers)
     query: dict[str, str] = {}
     form: dict[str, str] = {}
-    auth = None
+    auth: AuthBase | None = None
     if service.auth_type in (AuthType.OAUTH2, AuthType.BEARER):
         token = secrets.access_token
         if service.param_type == ParamType.HEADER:

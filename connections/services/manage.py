@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from connections.hooks import USAGE_FINDERS
 from connections.models import AuthType, Connection, Credential, GrantType, Service
@@ -15,7 +15,7 @@ from connections.services import send, tokens, urlparams
 from connections.services.credentials import save_connected
 from connections.services.naming import is_valid_link_name, link_name_from, unique_link_name
 from console.audit import log_action
-from console.models import Topping
+from console.models import Topping, User
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def create_connection(
     scopes: list[str],
     user_level: bool,
     url_values: dict[str, str],
-    user,
+    user: User | None,
     client_id: str = "",
     client_secret: str = "",
 ) -> Connection:
@@ -89,7 +89,9 @@ def create_connection(
 
 
 @transaction.atomic
-def update_connection(connection: Connection, *, name: str, scopes: list[str], user) -> bool:
+def update_connection(
+    connection: Connection, *, name: str, scopes: list[str], user: User | None
+) -> bool:
     """Rename or change scopes; returns True when the change needs a reconnect."""
     scopes_changed = sorted(scopes) != sorted(connection.scopes)
     connection.name, connection.scopes = name, scopes
@@ -108,7 +110,9 @@ def update_connection(connection: Connection, *, name: str, scopes: list[str], u
     return scopes_changed and connection.service.is_oauth()
 
 
-def connect_with_values(connection: Connection, *, values: dict[str, str], user) -> Credential:
+def connect_with_values(
+    connection: Connection, *, values: dict[str, str], user: User | None
+) -> Credential:
     """Store key-based credentials (API key, Basic, Bearer) typed into a form."""
     service = connection.service
     if service.auth_type == AuthType.BEARER:
@@ -122,7 +126,7 @@ def connect_with_values(connection: Connection, *, values: dict[str, str], user)
     )
 
 
-def connect_client_credentials(connection: Connection, *, user) -> Credential:
+def connect_client_credentials(connection: Connection, *, user: User | None) -> Credential:
     response = tokens.request_client_credentials(connection)
     return save_connected(
         connection,
@@ -139,7 +143,9 @@ def needs_browser(connection: Connection) -> bool:
     )
 
 
-def revoke(connection: Connection, *, user, credential: Credential | None = None) -> str:
+def revoke(
+    connection: Connection, *, user: User | None, credential: Credential | None = None
+) -> str:
     """Revoke at the provider where possible, then delete the secrets whatever it answered."""
     credential = credential or connection.credential_for(user)
     if credential is None:
@@ -162,7 +168,7 @@ def revoke(connection: Connection, *, user, credential: Credential | None = None
 
 
 @transaction.atomic
-def delete_connection(connection: Connection, *, user) -> None:
+def delete_connection(connection: Connection, *, user: User | None) -> None:
     used = usages(connection)
     if used:
         places = ", ".join(f"{u.kind} {u.name}" for u in used)
@@ -200,13 +206,13 @@ def destination_changes(service: Service) -> list[str]:
 
 
 @transaction.atomic
-def save_custom_service(service: Service, *, user, created: bool) -> Service:
+def save_custom_service(service: Service, *, user: User | None, created: bool) -> Service:
     """Save a custom service; a change of destinations needs an Administrator and resets.
 
     Raises ``PermissionDenied`` when a Developer changes any of ``DESTINATION_FIELDS``.
     """
     changed = [] if created else destination_changes(service)
-    if changed and not service.topping.is_admin(user):
+    if changed and not _custom_topping(service).is_admin(user):
         raise PermissionDenied(
             "Only the topping's Administrators can change where a service's credentials "
             "may be sent."
@@ -220,14 +226,33 @@ def save_custom_service(service: Service, *, user, created: bool) -> Service:
     return service
 
 
-def reset_connections(service: Service, *, user, fields: list[str]) -> int:
+def _custom_topping(service: Service) -> Topping:
+    """The topping a custom service belongs to.
+
+    Custom services always have one: the custom-service form sets it and the views load them
+    through their topping. Only catalog services (not handled here) have none.
+    """
+    topping = service.topping
+    assert topping is not None, "a custom service belongs to a topping"
+    return topping
+
+
+def _field_label(name: str) -> str:
+    """The verbose name of one of ``Service``'s own columns (``DESTINATION_FIELDS``)."""
+    field = Service._meta.get_field(name)
+    # Every destination field is a concrete column; only relations lack a verbose name.
+    assert isinstance(field, models.Field), f"{name} is not a column of Service"
+    return str(field.verbose_name)
+
+
+def reset_connections(service: Service, *, user: User | None, fields: list[str]) -> int:
     """Return every connection of ``service`` to Not connected, saying why.
 
     Every credential row (shared and per user) loses its secrets and token state, pending
     authorizations are dropped (their token URL may be the old one) and each connection gets
     an audit entry. Call inside the transaction that changed the service.
     """
-    names = ", ".join(str(Service._meta.get_field(name).verbose_name) for name in fields)
+    names = ", ".join(_field_label(name) for name in fields)
     reason = (
         f"Not connected: an Administrator changed where its credentials may be sent "
         f"({names}). Connect again."
@@ -257,9 +282,14 @@ def reset_connections(service: Service, *, user, fields: list[str]) -> int:
 
 
 @transaction.atomic
-def delete_custom_service(service: Service, *, user) -> None:
+def delete_custom_service(service: Service, *, user: User | None) -> None:
     if service.connections.exists():
         names = ", ".join(service.connections.values_list("link_name", flat=True))
         raise ValidationError(f"Connections use this service: {names}. Delete them first.")
-    log_action(service.topping, "connections.service.deleted", user=user, data={"key": service.key})
+    log_action(
+        _custom_topping(service),
+        "connections.service.deleted",
+        user=user,
+        data={"key": service.key},
+    )
     service.delete()

@@ -7,6 +7,7 @@ and single use like OAuth 2.0 flows; the flow is found by its request token.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
@@ -22,6 +23,9 @@ from connections.services.flows import FLOW_LIFETIME, FlowError, claim, ensure_f
 from connections.services.injection import allowed_hosts
 from connections.services.tokens import fill_url
 from connections.services.urlparams import UrlParamError
+
+if TYPE_CHECKING:
+    from console.models import User
 
 
 def _sha256(value: str) -> str:
@@ -48,7 +52,7 @@ def _post(
     return values
 
 
-def start(connection: Connection, *, user, session_key: str, redirect_uri: str) -> str:
+def start(connection: Connection, *, user: User, session_key: str, redirect_uri: str) -> str:
     """Get a request token and return the provider's authorization URL (RFC 5849 2.1, 2.2)."""
     key, secret = connection.oauth_client()
     auth = OAuth1(key, client_secret=secret, callback_uri=redirect_uri)
@@ -77,7 +81,7 @@ def start(connection: Connection, *, user, session_key: str, redirect_uri: str) 
     return f"{authorize}{'&' if '?' in authorize else '?'}{query}"
 
 
-def finish(params: dict[str, str], *, user, session_key: str | None) -> Connection:
+def finish(params: dict[str, str], *, user: User, session_key: str | None) -> Connection:
     """Check the provider's redirect, exchange the verifier for an access token (RFC 5849 2.3)."""
     # Providers that refuse send the request token back as "denied" and no verifier.
     flow = claim(params.get("oauth_token") or params.get("denied"), session_key)
@@ -105,7 +109,7 @@ def finish(params: dict[str, str], *, user, session_key: str | None) -> Connecti
 
 
 @transaction.atomic
-def _save_connected(flow: OAuthFlow, user, values: dict[str, str]) -> None:
+def _save_connected(flow: OAuthFlow, user: User, values: dict[str, str]) -> None:
     ensure_flow_current(flow)
     connection = flow.connection
     secrets = Secrets(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -20,7 +21,7 @@ from connections import broker
 from connections.models import AuthType, Connection, Credential
 from connections.services import tokens, urlparams
 from connections.services.injection import injection_for
-from console.models import Topping
+from console.models import Topping, User
 
 # Decrypting and checking a credential costs more than a loopback call; a run makes many
 # calls in a row, so the injection is cached briefly per process. Revoke and refresh clear
@@ -41,7 +42,7 @@ class _Loaded:
     refreshable: bool  # an OAuth 2.0 token that a 401 should refresh once
 
 
-_cache: dict[tuple, _Loaded] = {}
+_cache: dict[tuple[str, int | None, int | None], _Loaded] = {}
 
 
 class ConnectionUnusable(Exception):
@@ -92,7 +93,7 @@ def forget(credential_id: int | None = None) -> None:
                 del _cache[key]
 
 
-def _load(ref: str, topping: Topping | None, user) -> _Loaded:
+def _load(ref: str, topping: Topping | None, user: User | None) -> _Loaded:
     key = (ref, topping.pk if topping else None, getattr(user, "pk", None))
     now = time.monotonic()
     cached = _cache.get(key)
@@ -162,12 +163,12 @@ def send(
     method: str,
     url: str,
     *,
-    params: dict | None = None,
-    headers: dict | None = None,
+    params: Mapping[str, Any] | Sequence[tuple[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
     body: Any = None,
     json: Any = None,
     files: Any = None,
-    user=None,
+    user: User | None = None,
     topping: Topping | None = None,
     timeout: float | None = None,
     max_bytes: int | None = None,
@@ -191,8 +192,8 @@ def send(
         "data": body,
         "json": json,
         "files": files,
-        "timeout": timeout or getattr(settings, "CONSOLE_HTTP_TIMEOUT", 40.0),
-        "max_bytes": max_bytes or getattr(settings, "CONSOLE_HTTP_MAX_BYTES", 5 * 1024 * 1024),
+        "timeout": timeout or settings.CONSOLE_HTTP_TIMEOUT,
+        "max_bytes": max_bytes or settings.CONSOLE_HTTP_MAX_BYTES,
     }
     response = broker.send(method, url, injection=loaded.injection, **options)
     credential = loaded.credential

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -48,7 +50,7 @@ class TokenResponse:
     expires_in: int | None
     scope: list[str]
     token_type: str
-    extra: dict
+    extra: dict[str, Any]
 
     def __repr__(self) -> str:
         return (
@@ -89,7 +91,7 @@ def _client_fields(connection: Connection) -> dict[str, str]:
 
 @sensitive_variables()
 def post_token(
-    connection: Connection, url: str, fields: dict[str, str], secrets=()
+    connection: Connection, url: str, fields: dict[str, str], secrets: Iterable[str] = ()
 ) -> TokenResponse:
     """POST a token request and parse the answer, or raise TokenError in words."""
     try:

@@ -55,7 +55,7 @@ def _substitute(
 ) -> str:
     """Splice valid values in; an invalid one raises, or with ``strict=False`` stays unfilled."""
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         param, value = params.get(match.group(1)), values.get(match.group(1))
         if param is None or not value:
             return match.group(0)  # no value (yet): left for the caller's checks
@@ -139,8 +139,8 @@ def clean_values(service: Service, values: Mapping[str, str]) -> dict[str, str]:
         try:
             fill(service, getattr(service, field), cleaned)
         except UrlParamMissing as error:
-            param = _params(service).get(error.param)
-            if param is None or required(service, param):
+            missing_param = _params(service).get(error.param)
+            if missing_param is None or required(service, missing_param):
                 raise ValidationError({f"url_{error.param}": error.message}) from None
         except UrlParamError as error:
             key = f"url_{error.param}" if error.param else NON_FIELD_ERRORS
