@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -44,11 +45,11 @@ DIRECT_RUNS = {"test": "Save & Execute", "install": "Installation hook"}
 
 
 def action_kinds() -> dict[str, ActionKind]:
-    """The ``workflows.actions`` table, imported when first needed: the kinds' forms and
-    runs import these models."""
-    from workflows.actions import ACTION_KINDS
-
-    return ACTION_KINDS
+    """The ``workflows.actions.ACTION_KINDS`` table. The kinds' forms and runs import these
+    models, so the models do not import them: the app config hands the table over when
+    they are needed (``WorkflowsConfig.action_kinds``)."""
+    config = apps.get_app_config("workflows")
+    return config.action_kinds  # type: ignore[attr-defined, no-any-return]
 
 
 def action_kind_choices() -> list[tuple[str, str]]:
