@@ -59,6 +59,8 @@ class ConnectionState:
 def components(topping: Topping) -> Components:
     rules = list(Rule.objects.filter(topping=topping).prefetch_related("actions__function"))
     functions = list(Function.objects.filter(topping=topping))
+    for function in functions:  # read from the code: drafts saved before a reference counted
+        function.connections = function_service.function_connections(function)
     links = {name for f in functions for name in f.connections}
     links |= {name for r in rules for a in r.actions.all() for name in a.connection_names()}
     return Components(functions, rules, sorted(links))

@@ -17,6 +17,7 @@ from django.db import transaction
 
 import deluge
 from deluge import ast
+from workflows import records
 from workflows.models import PARAM_TYPES, Function, identifier
 
 _IDENTIFIER = re.compile(identifier.regex.pattern.strip("^$"))
@@ -88,16 +89,82 @@ def body_position(function: Function, error: deluge.DelugeError) -> deluge.Delug
     return error
 
 
+_VERSION = re.compile(r"v\d+", re.IGNORECASE)
+
+
+def _task_suite(call: ast.MethodCall) -> str | None:
+    """``crm`` for ``zoho.crm.<task>(...)`` (or ``zoho.crm.v8.<task>``), else None."""
+    receiver = call.receiver
+    if isinstance(receiver, ast.Member) and _VERSION.fullmatch(receiver.name):
+        receiver = receiver.obj
+    if not (isinstance(receiver, ast.Member) and isinstance(receiver.obj, ast.Name)):
+        return None
+    if receiver.obj.name.lower() != "zoho":
+        return None
+    suite = receiver.name.lower()
+    return suite if suite in records.TASK_CONNECTION_ARGUMENT else None
+
+
+def _is_string(node: ast.Node | None) -> bool:
+    return isinstance(node, ast.Literal) and isinstance(node.value, str)
+
+
+def task_connection(call: ast.MethodCall) -> str | None:
+    """The link name a ``zoho.crm.*`` / ``zoho.bigin.*`` / ``zoho.books.*`` call names.
+
+    The connection is always the task's last argument. It counts when it is a string
+    literal and the call has more arguments than the task's leading ones
+    (``records.TASK_CONNECTION_ARGUMENT``): ``zoho.bigin.getRecordById("Contacts", id, "bigin")``
+    and ``zoho.crm.createRecord("Leads", m, {"trigger": []}, "crm")`` name one,
+    ``zoho.crm.searchRecords("Leads", "(Email:equals:a@b.co)")`` does not. For a task not
+    in the table it counts only after a map or list literal, the shape the console's record
+    tasks take at run time (``workflows.records``).
+    """
+    suite = _task_suite(call)
+    if suite is None or not call.args or not _is_string(call.args[-1]):
+        return None
+    before = call.args[-2] if len(call.args) >= 2 else None
+    after_collection = isinstance(before, ast.MapLit | ast.ListLit)
+    if not records.ends_with_connection(suite, call.name, len(call.args), after_collection):
+        return None
+    return call.args[-1].value
+
+
 def referenced_connections(program: ast.Program) -> list[str]:
-    """The link names that ``invokeurl [ connection: "..." ]`` blocks name literally."""
+    """The link names the code names literally, once each, in the order they appear.
+
+    ``invokeurl [ connection: "..." ]`` blocks, and the connection argument of
+    ``zoho.crm.*``, ``zoho.bigin.*`` and ``zoho.books.*`` tasks (see ``task_connection``).
+    Computed names (variables, expressions) are not counted.
+    """
     found: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in found:
+            found.append(name)
+
     for node in ast.walk(program):
         if isinstance(node, ast.Task) and node.name == "invokeurl":
             for key, value in node.params:
-                literal = isinstance(value, ast.Literal) and isinstance(value.value, str)
-                if key == "connection" and literal and value.value not in found:
-                    found.append(value.value)
+                if key == "connection" and _is_string(value):
+                    add(value.value)
+        elif isinstance(node, ast.MethodCall):
+            name = task_connection(node)
+            if name is not None:
+                add(name)
     return found
+
+
+def function_connections(function: Function) -> list[str]:
+    """The link names a function's code names now (its stored list if it does not parse).
+
+    What pages and the publish check read, so that a function saved before a kind of
+    reference was counted is still counted.
+    """
+    try:
+        return referenced_connections(compile_function(function).program)
+    except deluge.DelugeSyntaxError:
+        return list(function.connections or [])
 
 
 def missing_connections(function: Function, names: list[str]) -> list[str]:

@@ -54,9 +54,59 @@ def _options(value: Any) -> list:
     return []
 
 
-def _take_connection(args: list) -> tuple[list, str | None]:
+# Integration tasks that may name a connection: for each task of ``zoho.crm`` /
+# ``zoho.bigin`` (and their ``v<n>`` forms) and ``zoho.books``, how many leading arguments
+# come before the connection (lower-case task names). Signatures from the Zoho Deluge help:
+#   zoho.crm.getRecordById(module, id, [query_value], [connection])
+#   zoho.crm.getRecords(module, [page], [per_page], [query_value], [connection])
+#   zoho.crm.searchRecords(module, criteria, [page], [per_page], [query_value], [connection])
+#   zoho.crm.createRecord(module, record, [options], [connection])
+#   zoho.crm.updateRecord(module, id, changes, [options], [connection])
+#   zoho.crm.upsert / bulkCreate(module, values, [options], [connection])
+#   zoho.books.createRecord(module, org_id, data, connection)
+#   zoho.books.getRecords(module, org_id, search, connection)
+#   zoho.books.getRecordsByID(module, org_id, id, connection)
+#   zoho.books.updateRecord(module, org_id, id, data, connection)
+# Bigin's record tasks take the CRM's arguments; searchRecordsByEmail/Phone/Word and
+# deleteRecord (module and a value or id) are the console's own record tasks.
+_CRM_TASKS = {
+    "getrecordbyid": 2,
+    "getrecords": 1,
+    "searchrecords": 2,
+    "searchrecordsbyemail": 2,
+    "searchrecordsbyphone": 2,
+    "searchrecordsbyword": 2,
+    "createrecord": 2,
+    "updaterecord": 3,
+    "deleterecord": 2,
+    "upsert": 2,
+    "bulkcreate": 2,
+    "bulkupdate": 2,
+}
+TASK_CONNECTION_ARGUMENT = {
+    "crm": _CRM_TASKS,
+    "bigin": _CRM_TASKS,
+    "books": {"createrecord": 3, "getrecords": 3, "getrecordsbyid": 3, "updaterecord": 4},
+}
+
+
+def ends_with_connection(suite: str, task: str, count: int, after_collection: bool) -> bool:
+    """Whether the last of ``count`` arguments of ``zoho.<suite>.<task>`` (a string) is the
+    connection: it comes after the task's leading arguments; for a task not in the table,
+    only right after a map or list. The save check (``functions.task_connection``) and the
+    run (``parse_task``) both ask this, so they never disagree."""
+    leading = TASK_CONNECTION_ARGUMENT.get(suite, {}).get(task.lower())
+    return after_collection if leading is None else count > leading
+
+
+def _take_connection(app: str, task: str, args: list) -> tuple[list, str | None]:
     """Integration tasks take an optional connection name as their last argument."""
-    if len(args) >= 2 and isinstance(args[-1], str) and isinstance(args[-2], dict | list):
+    after_collection = len(args) >= 2 and isinstance(args[-2], dict | list)
+    if (
+        args
+        and isinstance(args[-1], str)
+        and ends_with_connection(app, task, len(args), after_collection)
+    ):
         return args[:-1], args[-1]
     return args, None
 
@@ -65,7 +115,7 @@ def parse_task(app: str, task: str, args: list) -> RecordCall:
     """The call ``zoho.<app>.<task>(args)`` stands for; a clear error when it is not one."""
     name = task.lower()
     label = f"zoho.{app}.{task}"
-    args, connection = _take_connection(list(args))
+    args, connection = _take_connection(app, task, list(args))
     if not args or not isinstance(args[0], str) or not args[0]:
         raise DelugeRuntimeError(f"{label} needs a module name as its first argument")
     module = args[0]

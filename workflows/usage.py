@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connections.services.manage import Usage
 from connections.services.send import parse_ref
+from workflows.functions import function_connections
 from workflows.models import Action, Function
 
 
@@ -17,7 +18,7 @@ def _names_connection(name: str, connection) -> bool:
 def connection_usages(connection) -> list[Usage]:
     found = []
     for function in Function.all_versions.filter(topping=connection.topping_id):
-        if any(_names_connection(n, connection) for n in function.connections):
+        if any(_names_connection(n, connection) for n in function_connections(function)):
             if function.version is None:
                 found.append(Usage("Function", function.name, function.get_absolute_url()))
             else:
