@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from connections.models import AuthType, Connection, GrantType, Service
-from connections.services import urlparams
+from connections.models import AuthType, Connection, GrantType, Service, TokenAuthMethod
+from connections.services import discovery, urlparams
 from connections.services.naming import is_valid_link_name
 from console.forms import apply_errors
 
@@ -133,6 +133,31 @@ DESTINATION_FORM_FIELDS = (
     "param_type",
     "api_base_url",
     "allowed_hosts_text",
+    "issuer",
+    "authorization_response_iss_parameter_supported",
+)
+
+
+class DiscoverForm(forms.Form):
+    """The issuer URL whose metadata pre-fills the custom-service form."""
+
+    issuer_url = forms.CharField(
+        label="Discover from issuer URL",
+        required=False,
+        max_length=300,
+        help_text=(
+            "The provider's issuer, e.g. https://login.example.com. The console reads its "
+            "OpenID / OAuth metadata and fills in the fields below; review them and save."
+        ),
+    )
+
+
+CLIENT_AUTH_HELP = (
+    "How the console proves it is your client at the token and revocation endpoints: "
+    "client_secret_basic sends the id and secret in an HTTP Basic header (OAuth's default; "
+    "the provider's documentation or metadata says which it wants), client_secret_post "
+    "sends them in the request body, none is for public clients: only the client id is "
+    "sent, no secret, and PKCE is always used."
 )
 
 
@@ -162,6 +187,13 @@ class CustomServiceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: Header-Name: value (added to every call).",
     )
+    token_auth_method = forms.ChoiceField(
+        label="Client authentication",
+        choices=TokenAuthMethod.choices,
+        required=False,
+        initial=TokenAuthMethod.CLIENT_SECRET_BASIC,
+        help_text=CLIENT_AUTH_HELP,
+    )
     allowed_hosts_text = forms.CharField(
         label="Allowed hosts",
         required=False,
@@ -179,10 +211,13 @@ class CustomServiceForm(forms.ModelForm):
             "auth_type",
             "grant_type",
             "client_id",
+            "token_auth_method",
             "authorize_url",
             "token_url",
             "refresh_url",
             "revoke_url",
+            "issuer",
+            "authorization_response_iss_parameter_supported",
             "request_token_url",
             "param_type",
             "scope_delimiter",
@@ -190,12 +225,26 @@ class CustomServiceForm(forms.ModelForm):
             "docs_url",
         ]
         formfield_callback = https_formfield
+        labels = {"issuer": "Issuer"}
+        help_texts = {
+            "issuer": (
+                "OAuth 2.0: the authorization server's issuer identifier. The iss on the "
+                "redirect must equal it exactly (default: the authorize URL's origin)."
+            ),
+            "authorization_response_iss_parameter_supported": (
+                "OAuth 2.0 (RFC 9207): the provider always sends iss on the redirect; an "
+                "answer without it is refused."
+            ),
+        }
 
     def __init__(self, *args, topping, can_change_destinations: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.topping = topping
         self.fields["grant_type"].required = False
         service = self.instance
+        if not service.pk and "token_auth_method" not in (kwargs.get("initial") or {}):
+            # RFC 6749 2.3.1's default; the model's default keeps older rows as they were.
+            self.initial["token_auth_method"] = TokenAuthMethod.CLIENT_SECRET_BASIC
         if service.pk:
             self.fields["key"].disabled = True
             if not can_change_destinations:
@@ -239,12 +288,34 @@ class CustomServiceForm(forms.ModelForm):
         for name in required:
             if not data.get(name):
                 self.add_error(name, "Required for this authentication type.")
+        method = data.get("token_auth_method") or (
+            self.instance.token_auth_method
+            if self.instance.pk
+            else TokenAuthMethod.CLIENT_SECRET_BASIC
+        )
+        data["token_auth_method"] = method
+        data["issuer"] = (data.get("issuer") or "").strip()
+        if data["issuer"]:
+            try:
+                discovery.check_url(data["issuer"], "issuer")
+            except discovery.DiscoveryError as error:
+                self.add_error("issuer", error.message)
+        public = auth == AuthType.OAUTH2 and method == TokenAuthMethod.NONE
+        if public and data.get("grant_type") == GrantType.CLIENT_CREDENTIALS:
+            self.add_error(
+                "token_auth_method",
+                "Client credentials need a client secret; choose client_secret_basic or "
+                "client_secret_post.",
+            )
         if (
             auth == AuthType.OAUTH2
+            and not public
             and not self.instance.client_secret
             and not data.get("client_secret_input")
         ):
-            self.add_error("client_secret_input", "Required for OAuth.")
+            self.add_error(
+                "client_secret_input", "Required for OAuth (unless the client is public)."
+            )
         if auth == AuthType.API_KEY and not self._key_params(data.get("key_params_text", "")):
             self.add_error("key_params_text", "Add at least one parameter.")
         for line in _lines(data.get("headers_text", "")):
@@ -269,6 +340,13 @@ class CustomServiceForm(forms.ModelForm):
         service.category = "Custom"
         if data.get("client_secret_input"):
             service.client_secret = data["client_secret_input"]
+        if (
+            service.auth_type == AuthType.OAUTH2
+            and service.token_auth_method == TokenAuthMethod.NONE
+        ):
+            # A public client has no secret to keep, and PKCE is what protects its codes.
+            service.client_secret = ""
+            service.pkce = True
         scopes = []
         for line in _lines(data.get("scopes_text", "")):
             name, _, description = line.partition(" - ")

@@ -28,6 +28,14 @@ class GrantType(models.TextChoices):
     CLIENT_CREDENTIALS = "client_credentials", "Client credentials"
 
 
+class TokenAuthMethod(models.TextChoices):
+    """How the client authenticates at the token and revocation endpoints (RFC 6749 2.3)."""
+
+    CLIENT_SECRET_BASIC = "client_secret_basic", "HTTP Basic (client_secret_basic)"
+    CLIENT_SECRET_POST = "client_secret_post", "In the request body (client_secret_post)"
+    NONE = "none", "None: public client with PKCE"
+
+
 class ParamType(models.TextChoices):
     HEADER = "header", "Header"
     QUERY = "query", "Query string"
@@ -78,9 +86,20 @@ class Service(models.Model):
     api_base_url = models.URLField(max_length=500, blank=True)
     allowed_hosts = models.JSONField(default=list, blank=True)
     authorize_params = models.JSONField(default=dict, blank=True)
-    token_auth_method = models.CharField(max_length=30, default="client_secret_post", blank=True)
+    token_auth_method = models.CharField(
+        max_length=30,
+        choices=TokenAuthMethod.choices,
+        default=TokenAuthMethod.CLIENT_SECRET_POST,
+        blank=True,
+        help_text="How the client authenticates at the token and revocation endpoints.",
+    )
     pkce = models.BooleanField(default=True)
     issuer = models.CharField(max_length=300, blank=True)
+    # RFC 9207: the provider sends ``iss`` on every authorization response, so one without
+    # it is refused (set from discovery metadata, or by the developer).
+    authorization_response_iss_parameter_supported = models.BooleanField(
+        "provider sends iss on the redirect (RFC 9207)", default=False
+    )
     url_params = models.JSONField(default=list, blank=True)
     api_key_params = models.JSONField(default=list, blank=True)
     custom_headers = models.JSONField(default=dict, blank=True)
@@ -200,6 +219,9 @@ class Credential(models.Model):
     token_type = models.CharField(max_length=40, blank=True)
     granted_scopes = models.JSONField(default=list, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The access token's lifetime in seconds, as the provider said (``expires_in``): the
+    # refresh margin is a fraction of it, so short-lived tokens are not refreshed on every use.
+    token_lifetime = models.PositiveIntegerField(null=True, blank=True)
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -238,6 +260,27 @@ class Credential(models.Model):
         if self.expires_at is None:
             return False
         return (self.expires_at - timezone.now()).total_seconds() <= seconds
+
+    def lifetime_seconds(self) -> float | None:
+        """How long the current access token was issued for, when known.
+
+        Rows written before ``token_lifetime`` existed fall back to the time between the last
+        refresh and the expiry (both are set in the same write).
+        """
+        if self.token_lifetime:
+            return float(self.token_lifetime)
+        if self.expires_at and self.last_refreshed_at and self.expires_at > self.last_refreshed_at:
+            return (self.expires_at - self.last_refreshed_at).total_seconds()
+        return None
+
+    def refresh_margin(self, longest: float, fraction: float) -> float:
+        """Seconds before expiry at which the token counts as due: ``fraction`` of its
+        lifetime, at most ``longest`` (all of ``longest`` when the lifetime is unknown)."""
+        lifetime = self.lifetime_seconds()
+        return longest if lifetime is None else min(longest, lifetime * fraction)
+
+    def needs_refresh(self, longest: float, fraction: float) -> bool:
+        return self.expires_within(self.refresh_margin(longest, fraction))
 
 
 class OAuthFlow(models.Model):

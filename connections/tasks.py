@@ -34,9 +34,13 @@ def refresh_expiring_tokens() -> int:
     count = 0
     for credential_id in due.values_list("pk", flat=True):
         credential = Credential.objects.get(pk=credential_id)
+        # Only the daily touch of an idle token forces a refresh; otherwise the lease holder
+        # re-checks, so a refresh that a call made a moment ago is not repeated.
+        idle = credential.last_refreshed_at is None or credential.last_refreshed_at <= now - IDLE
         try:
-            tokens.refresh(credential, force=True)
-            count += 1
+            before = credential.last_refreshed_at
+            refreshed = tokens.refresh(credential, force=idle)
+            count += refreshed.last_refreshed_at != before
         except tokens.TokenError as error:
             log.warning("scheduled refresh of credential %s failed: %s", credential_id, error.code)
     return count

@@ -15,10 +15,11 @@ from connections.forms import (
     ConnectionForm,
     CredentialValuesForm,
     CustomServiceForm,
+    DiscoverForm,
     EditConnectionForm,
 )
 from connections.models import AuthType, Connection, GrantType, Service
-from connections.services import flows, manage, oauth1, samples
+from connections.services import discovery, flows, manage, oauth1, samples
 from connections.services.tokens import TokenError
 from console.access import get_topping_for_user
 from console.forms import apply_errors
@@ -265,18 +266,55 @@ def custom_service_form(
 ) -> HttpResponse:
     topping = get_topping_for_user(request.user, namespace)
     service = access.get_custom_service_for_user(request.user, namespace, key) if key else Service()
-    form = CustomServiceForm(
-        request.POST or None,
-        instance=service,
-        topping=topping,
-        can_change_destinations=topping.is_admin(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        manage.save_custom_service(form.save(commit=False), user=request.user, created=key is None)
-        messages.success(request, "Custom service saved.")
-        return redirect("connections:catalog", namespace)
-    context = {"topping": topping, "form": form, "service": service if key else None}
+    options = {
+        "instance": service,
+        "topping": topping,
+        "can_change_destinations": topping.is_admin(request.user),
+    }
+    discover_form = DiscoverForm(request.POST if "discover" in request.POST else None)
+    if request.method == "POST" and "discover" in request.POST:
+        form = _discovered_form(request, discover_form, options)
+    else:
+        form = CustomServiceForm(request.POST or None, **options)
+        if request.method == "POST" and form.is_valid():
+            saved = form.save(commit=False)
+            manage.save_custom_service(saved, user=request.user, created=key is None)
+            messages.success(request, "Custom service saved.")
+            return redirect("connections:catalog", namespace)
+    context = {
+        "topping": topping,
+        "form": form,
+        "discover_form": discover_form,
+        "service": service if key else None,
+    }
     return render(request, "connections/custom_service_form.html", context)
+
+
+# What the developer typed survives a discovery; secrets are never rendered back.
+_KEPT_ON_DISCOVERY = ("name", "key", "client_id", "api_base_url", "docs_url", "param_type",
+                      "scope_delimiter", "default_scopes_text", "headers_text")  # fmt: skip
+
+
+def _discovered_form(
+    request: HttpRequest, discover_form: DiscoverForm, options: dict
+) -> CustomServiceForm:
+    """An unsaved form pre-filled from the issuer's metadata, for the developer to review."""
+    typed = {name: request.POST[name] for name in _KEPT_ON_DISCOVERY if request.POST.get(name)}
+    if not discover_form.is_valid():
+        return CustomServiceForm(initial=typed, **options)
+    try:
+        found = discovery.discover(discover_form.cleaned_data["issuer_url"])
+    except discovery.DiscoveryError as error:
+        discover_form.add_error("issuer_url", error.message)
+        return CustomServiceForm(initial=typed, **options)
+    messages.info(
+        request,
+        f"Filled in from {found.metadata_url}. Review the fields, enter the client id and "
+        "secret, and save.",
+    )
+    for warning in found.warnings:
+        messages.warning(request, warning)
+    return CustomServiceForm(initial={**typed, **found.form_initial()}, **options)
 
 
 @login_required

@@ -22,6 +22,7 @@ from connections.services.credentials import save_connected
 from connections.services.tokens import (
     TokenError,
     TokenResponse,
+    client_auth_method,
     describe_error,
     fill_url,
     post_token,
@@ -93,7 +94,8 @@ def start(connection: Connection, *, user: User, session_key: str, redirect_uri:
     }
     if connection.scopes:
         params["scope"] = service.scope_delimiter.join(connection.scopes)
-    if service.pkce:
+    if service.pkce or client_auth_method(connection) == "none":
+        # A public client has no secret: PKCE is what binds the code to this console.
         params["code_challenge"] = pkce_challenge(verifier)
         params["code_challenge_method"] = "S256"
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
@@ -137,6 +139,14 @@ def finish(params: dict[str, str], *, user: User, session_key: str | None) -> Co
     if flow.user_id != user.pk:
         raise FlowError("This authorization was started by another user.", connection)
     issuer = params.get("iss")
+    if issuer is None and connection.service.authorization_response_iss_parameter_supported:
+        # RFC 9207 2.4: a provider that advertises ``iss`` always sends it; an answer
+        # without it may come from another authorization server (mix-up).
+        raise FlowError(
+            "The answer has no issuer (iss), which this provider always sends; it was "
+            "refused. Start the connection again.",
+            connection,
+        )
     if issuer is not None and issuer != flow.issuer:
         raise FlowError(
             "The answer came from a different authorization server than the one asked "

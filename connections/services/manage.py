@@ -194,6 +194,9 @@ DESTINATION_FIELDS = (
     "request_token_url",
     "auth_type",
     "param_type",
+    # Who may answer for the provider: clearing them would weaken the mix-up defence.
+    "issuer",
+    "authorization_response_iss_parameter_supported",
 )
 
 

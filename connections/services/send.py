@@ -25,7 +25,8 @@ from console.models import Topping, User
 
 # Decrypting and checking a credential costs more than a loopback call; a run makes many
 # calls in a row, so the injection is cached briefly per process. Revoke and refresh clear
-# the local entry at once; other processes see it within CACHE_SECONDS.
+# the local entry at once; other processes see it within CACHE_SECONDS. An entry whose token
+# has come within its refresh margin (``tokens.needs_refresh``) is not used.
 CACHE_SECONDS = 5.0
 _cache_lock = threading.Lock()
 
@@ -93,15 +94,22 @@ def forget(credential_id: int | None = None) -> None:
                 del _cache[key]
 
 
+def _key(
+    ref: str, topping: Topping | None, user: User | None
+) -> tuple[str, int | None, int | None]:
+    return (ref, topping.pk if topping else None, getattr(user, "pk", None))
+
+
+def _remember(key: tuple[str, int | None, int | None], loaded: _Loaded) -> None:
+    with _cache_lock:
+        _cache[key] = loaded
+
+
 def _load(ref: str, topping: Topping | None, user: User | None) -> _Loaded:
-    key = (ref, topping.pk if topping else None, getattr(user, "pk", None))
+    key = _key(ref, topping, user)
     now = time.monotonic()
     cached = _cache.get(key)
-    if (
-        cached
-        and cached.expires > now
-        and not cached.credential.expires_within(tokens.REFRESH_MARGIN.total_seconds())
-    ):
+    if cached and cached.expires > now and not tokens.needs_refresh(cached.credential):
         return cached
     connection = resolve(ref, topping=topping)
     credential = connection.credential_for(user)
@@ -115,13 +123,10 @@ def _load(ref: str, topping: Topping | None, user: User | None) -> _Loaded:
             f"Connection '{connection.link_name}' is {credential.get_status_display().lower()}: "
             "reconnect it."
         )
-    if connection.service.auth_type == AuthType.OAUTH2 and credential.expires_within(
-        tokens.REFRESH_MARGIN.total_seconds()
-    ):
+    if connection.service.auth_type == AuthType.OAUTH2 and tokens.needs_refresh(credential):
         credential = _refresh(credential)
     loaded = _prepare(connection, credential, expires=now + CACHE_SECONDS)
-    with _cache_lock:
-        _cache[key] = loaded
+    _remember(key, loaded)
     return loaded
 
 
@@ -150,11 +155,23 @@ def _prepare(connection: Connection, credential: Credential, *, expires: float) 
 
 
 def _refresh(credential: Credential, force: bool = False) -> Credential:
+    """The credential with a usable token: refreshed here, or by whoever held the lease.
+
+    ``credential`` is the copy the caller used: with ``force`` (after a 401) its
+    ``last_refreshed_at`` tells ``tokens.refresh`` whether someone already replaced the token.
+    """
     forget(credential.pk)
     try:
-        return tokens.refresh(credential, force=force)
+        fresh = tokens.refresh(credential, force=force)
     except tokens.TokenError as error:
         raise ConnectionUnusable(error.message) from None
+    if fresh.status != Credential.Status.CONNECTED:
+        # Another caller's refresh failed (invalid_grant) or the connection was revoked.
+        raise ConnectionUnusable(
+            f"Connection '{fresh.connection.link_name}' is "
+            f"{fresh.get_status_display().lower()}: reconnect it."
+        )
+    return fresh
 
 
 @sensitive_variables()
@@ -195,15 +212,20 @@ def send(
         "timeout": timeout or settings.CONSOLE_HTTP_TIMEOUT,
         "max_bytes": max_bytes or settings.CONSOLE_HTTP_MAX_BYTES,
     }
-    response = broker.send(method, url, injection=loaded.injection, **options)
+    injection = loaded.injection
+    response = broker.send(method, url, injection=injection, **options)
     credential = loaded.credential
     if response.status == 401 and loaded.refreshable:
+        # Refreshes only if nobody replaced the refused token meanwhile; either way the retry
+        # (and this process's next calls) use the newest token.
         credential = _refresh(credential, force=True)
-        retry = _prepare(loaded.connection, credential, expires=0.0)
-        response = broker.send(method, url, injection=retry.injection, **options)
+        retry = _prepare(loaded.connection, credential, expires=time.monotonic() + CACHE_SECONDS)
+        _remember(_key(ref, topping, user), retry)
+        injection = retry.injection
+        response = broker.send(method, url, injection=injection, **options)
     # A provider that echoes the request (debug endpoints, error pages) must not hand the
     # credential to the caller, who may store or show the body.
-    response.content = loaded.injection.redactor.body(response.content)
+    response.content = injection.redactor.body(response.content)
     now = timezone.now()
     # Usage time is informational; writing it at most once a minute keeps calls cheap.
     if credential.last_used_at is None or (now - credential.last_used_at).total_seconds() > 60:

@@ -2,9 +2,14 @@
 
 Every call goes through the broker (so SSRF rules and redaction apply to token calls too).
 The single-flight rule: a refresh first claims a short lease on the credential row with a
-conditional UPDATE; whoever claims it calls the provider, everyone else waits for the lease
-to end and reads the result. This works across processes on SQLite and PostgreSQL alike,
-and never holds a database transaction open during the HTTP call.
+conditional UPDATE; whoever claims it calls the provider, everyone else re-reads the row until
+the token they hold has been replaced (or the lease is theirs) and uses the new one. On-demand
+refreshes (``send``, a 401), the schedule and the admin action all go through ``refresh`` and
+so share that one lease. This works across processes on SQLite and PostgreSQL alike, and never
+holds a database transaction open during the HTTP call.
+
+A token counts as due a margin before it expires: a tenth of its lifetime, at most five
+minutes, so a 60-second token is refreshed 6 seconds before expiry, not on every use.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.db import transaction
 from django.db.models import Q
@@ -29,8 +35,10 @@ from connections.services.injection import allowed_hosts
 
 log = logging.getLogger(__name__)
 
-REFRESH_MARGIN = timedelta(minutes=5)  # refresh tokens that expire sooner than this
+REFRESH_MARGIN = timedelta(minutes=5)  # the longest margin: refresh tokens expiring sooner
+MARGIN_FRACTION = 0.1  # ... or within this fraction of their lifetime, whichever is shorter
 LEASE = timedelta(seconds=60)
+POLL_SECONDS = 0.05  # how often a waiting caller re-reads the row
 TOKEN_TIMEOUT = 30.0
 
 
@@ -64,13 +72,34 @@ def fill_url(url: str, connection: Connection) -> str:
     return urlparams.fill(connection.service, url, connection.url_values)
 
 
+CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+
+
+def client_auth_method(connection: Connection) -> str:
+    """How this connection's client authenticates at the token and revocation endpoints.
+
+    The service's ``token_auth_method``; an empty one (older rows) means
+    ``client_secret_post``, and a client without a secret can only be a public one.
+    """
+    method = connection.service.token_auth_method or "client_secret_post"
+    if method not in CLIENT_AUTH_METHODS:
+        method = "client_secret_post"
+    _, client_secret = connection.oauth_client()
+    return method if client_secret else "none"
+
+
+def _basic_auth(client_id: str, client_secret: str) -> HTTPBasicAuth:
+    """RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and encoded."""
+    return HTTPBasicAuth(quote_plus(client_id), quote_plus(client_secret))
+
+
 def _token_hosts(connection: Connection, url: str) -> broker.Injection:
     from urllib.parse import urlsplit
 
     client_id, client_secret = connection.oauth_client()
     auth = None
-    if connection.service.token_auth_method == "client_secret_basic":
-        auth = HTTPBasicAuth(client_id, client_secret)
+    if client_auth_method(connection) == "client_secret_basic":
+        auth = _basic_auth(client_id, client_secret)
     host = (urlsplit(url).hostname or "").lower()
     return broker.Injection(
         secrets=tuple(s for s in (client_secret,) if s),
@@ -80,13 +109,15 @@ def _token_hosts(connection: Connection, url: str) -> broker.Injection:
 
 
 def _client_fields(connection: Connection) -> dict[str, str]:
+    """The client's fields in the request body: none for Basic, the id alone for a public
+    client (``none``: the secret is never sent), id and secret for ``client_secret_post``."""
     client_id, client_secret = connection.oauth_client()
-    if connection.service.token_auth_method == "client_secret_basic":
+    method = client_auth_method(connection)
+    if method == "client_secret_basic":
         return {}
-    fields = {"client_id": client_id}
-    if client_secret:
-        fields["client_secret"] = client_secret
-    return fields
+    if method == "none":
+        return {"client_id": client_id}
+    return {"client_id": client_id, "client_secret": client_secret}
 
 
 @sensitive_variables()
@@ -181,6 +212,7 @@ def store_tokens(credential: Credential, tokens: TokenResponse) -> None:
     credential.expires_at = (
         now + timedelta(seconds=tokens.expires_in) if tokens.expires_in else None
     )
+    credential.token_lifetime = tokens.expires_in if tokens.expires_in else None
     credential.status = Credential.Status.CONNECTED
     credential.last_error = ""
     credential.last_refreshed_at = now
@@ -193,41 +225,79 @@ def request_client_credentials(connection: Connection) -> TokenResponse:
     return post_token(connection, connection.service.token_url, fields)
 
 
-def _needs_refresh(credential: Credential) -> bool:
-    return credential.expires_within(REFRESH_MARGIN.total_seconds())
+def refresh_margin(credential: Credential) -> float:
+    """Seconds before expiry at which ``credential``'s token is refreshed: a tenth of its
+    lifetime, at most ``REFRESH_MARGIN`` (all of it when the lifetime is unknown)."""
+    return credential.refresh_margin(REFRESH_MARGIN.total_seconds(), MARGIN_FRACTION)
+
+
+def needs_refresh(credential: Credential) -> bool:
+    """Whether the token expires within its refresh margin (never, without an expiry)."""
+    return credential.needs_refresh(REFRESH_MARGIN.total_seconds(), MARGIN_FRACTION)
+
+
+def _claim(pk: int) -> datetime | None:
+    """Take the refresh lease on credential ``pk`` if it is free or ran out; its end, or None.
+
+    One conditional UPDATE: the database lets exactly one caller match the free row.
+    """
+    now = timezone.now()
+    until = now + LEASE
+    claimed = Credential.objects.filter(
+        Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now), pk=pk
+    ).update(refresh_lease_until=until)
+    return until if claimed else None
+
+
+def _release(pk: int, until: datetime) -> None:
+    # Only our own lease: one that ran out may already belong to someone else.
+    Credential.objects.filter(pk=pk, refresh_lease_until=until).update(refresh_lease_until=None)
+
+
+def _read(pk: int) -> Credential:
+    return Credential.objects.select_related("connection__service", "connection__topping").get(
+        pk=pk
+    )
+
+
+def _settled(current: Credential, seen: datetime | None, force: bool) -> bool:
+    """Whether ``current`` (just read) needs no token call from a caller who held the token of
+    generation ``seen`` (its ``last_refreshed_at``)."""
+    if current.status != Credential.Status.CONNECTED:
+        return True  # revoked, reset or expired meanwhile: nothing to refresh
+    if current.last_refreshed_at is not None and current.last_refreshed_at != seen:
+        return True  # someone replaced the caller's token: use theirs
+    return not force and not needs_refresh(current)
 
 
 def refresh(credential: Credential, *, force: bool = False, wait: float = 45.0) -> Credential:
     """Make sure ``credential`` holds a usable access token; returns the fresh row.
 
-    Concurrent callers (threads or processes) make one token call between them.
+    Without ``force`` the token is refreshed only when it is due (``needs_refresh``). With
+    ``force`` (a 401, the schedule, the admin action) it is refreshed unless another caller
+    already replaced the token ``credential`` holds. Concurrent callers (threads or
+    processes) make one token call between them: whoever claims the lease calls the
+    provider; the others re-read the row while they wait and return the new token as soon as
+    it is stored.
     """
     seen = credential.last_refreshed_at
     deadline = time.monotonic() + wait
-    while True:
-        now = timezone.now()
-        claimed = Credential.objects.filter(
-            Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now),
-            pk=credential.pk,
-        ).update(refresh_lease_until=now + LEASE)
-        if claimed:
-            break
+    lease = _claim(credential.pk)
+    while lease is None:
+        current = _read(credential.pk)
+        if _settled(current, seen, force):
+            return current
         if time.monotonic() > deadline:
             raise TokenError("busy", "Another refresh of this connection is taking too long.")
-        time.sleep(0.05)
+        time.sleep(POLL_SECONDS)
+        lease = _claim(credential.pk)
     try:
-        current = Credential.objects.select_related(
-            "connection__service", "connection__topping"
-        ).get(pk=credential.pk)
-        refreshed_meanwhile = current.last_refreshed_at != seen and current.last_refreshed_at
-        if current.status != Credential.Status.CONNECTED or refreshed_meanwhile:
-            return current
-        if not force and not _needs_refresh(current):
-            return current
-        _refresh_now(current)
+        current = _read(credential.pk)
+        if not _settled(current, seen, force):
+            _refresh_now(current)
         return current
     finally:
-        Credential.objects.filter(pk=credential.pk).update(refresh_lease_until=None)
+        _release(credential.pk, lease)
 
 
 def _refresh_now(credential: Credential) -> None:
@@ -265,7 +335,21 @@ def _refresh_now(credential: Credential) -> None:
             credential.refresh_from_db()
             return
         store_tokens(credential, tokens)
-        credential.save()
+        # Not the lease column: releasing it is ``refresh``'s, and only if still its own.
+        credential.save(update_fields=_TOKEN_FIELDS)
+
+
+_TOKEN_FIELDS = [
+    "secret_data",
+    "token_type",
+    "granted_scopes",
+    "expires_at",
+    "token_lifetime",
+    "status",
+    "last_error",
+    "last_refreshed_at",
+    "updated_at",
+]
 
 
 @sensitive_variables()

@@ -3,7 +3,10 @@
 The protocol is oauthlib's (``oauth2.Server``: code + PKCE, refresh, client credentials, RFC 7009
 revocation, bearer checks; ``oauth1`` endpoints); this module keeps state, knobs and WSGI glue.
 Endpoints: GET|POST /authorize, POST /token, POST /revoke, GET /api/me, any /api/echo,
-GET|POST /oauth1/resource.
+GET|POST /oauth1/resource, and the issuer's metadata (GET ``<issuer path>/.well-known/
+openid-configuration`` and RFC 8414 ``/.well-known/oauth-authorization-server<issuer path>``).
+Each registered client accepts only its ``auth_methods`` at /token and /revoke
+(``invalid_client``, 401, otherwise); a public client (no secret) must use PKCE.
 """
 # ruff: noqa: E731  (the one-line validator hooks are lambdas, read as a table)
 
@@ -39,6 +42,8 @@ OAUTH1_CONSUMER_SECRET = "console-consumer-secret"
 OAUTH1_TOKEN = "console-access-token"
 OAUTH1_TOKEN_SECRET = "console-token-secret"
 BOTH_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+OPENID_CONFIGURATION = "/.well-known/openid-configuration"
+OAUTH_METADATA = "/.well-known/oauth-authorization-server"
 _ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
 
 
@@ -218,6 +223,11 @@ class OAuthTestServer:
         self.next_token_error: str | None = None  # the next POST /token fails with this error
         self.next_token_error_status: int | None = None  # default: 400 (401, 500, 503 by error)
         self.token_delay = 0.0  # seconds slept inside POST /token
+        # metadata: which documents are served; the issuer is ``issuer`` or else ``url``
+        self.metadata_documents = {"openid-configuration", "oauth-authorization-server"}
+        self.metadata_auth_methods = list(BOTH_AUTH_METHODS)  # token_endpoint_auth_methods...
+        self.metadata_overrides: dict = {}  # merged into the document; None drops a member
+        self.metadata_requests = []  # the paths of every metadata GET
         self._lock = threading.RLock()
         self.clients: dict[str, RegisteredClient] = {}
         self.codes, self.access_tokens, self.refresh_tokens = {}, {}, {}  # token -> record dict
@@ -335,7 +345,34 @@ class OAuthTestServer:
             return self._api(path, method, uri, query, body, headers)
         if path == "/oauth1/resource" and method in ("GET", "POST"):
             return self._oauth1(uri, method, body, headers)
+        if method == "GET" and (path.endswith(OPENID_CONFIGURATION) or path.startswith(OAUTH_METADATA)):  # fmt: skip  # noqa: E501
+            return self._metadata(path)
         return _json(404, {"error": "not_found"})
+
+    def metadata(self) -> dict:
+        """The authorization server metadata document (RFC 8414 2, OpenID Discovery 3)."""
+        url = self.url
+        doc = {
+            "issuer": self.issuer or url, "authorization_endpoint": f"{url}/authorize",
+            "token_endpoint": f"{url}/token", "revocation_endpoint": f"{url}/revoke",
+            "scopes_supported": list(DEFAULT_SCOPES), "response_types_supported": ["code"],
+            "grant_types_supported": list(DEFAULT_GRANT_TYPES),
+            "token_endpoint_auth_methods_supported": list(self.metadata_auth_methods),
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": self.issuer is not None,
+        }  # fmt: skip
+        doc.update(self.metadata_overrides)
+        return {k: v for k, v in doc.items() if v is not None}
+
+    def _metadata(self, path):
+        self._log("metadata", self.metadata_requests, path)
+        if path.startswith(OAUTH_METADATA):  # RFC 8414 3.1: the issuer's path goes after it
+            kind, issuer_path = "oauth-authorization-server", path[len(OAUTH_METADATA) :]
+        else:
+            kind, issuer_path = "openid-configuration", path[: -len(OPENID_CONFIGURATION)]
+        if kind not in self.metadata_documents or self.url + issuer_path != (self.issuer or self.url):  # fmt: skip  # noqa: E501
+            return _json(404, {"error": "not_found"})
+        return _json(200, self.metadata())
 
     def _authorize(self, method, params):
         if method == "GET":

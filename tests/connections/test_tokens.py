@@ -158,3 +158,18 @@ def test_refresh_schedule_refreshes_soon_expiring(connected, oauth_server):
     Credential.objects.update(expires_at=timezone.now() + timedelta(minutes=3))
     assert refresh_expiring_tokens() == 1
     assert _credential(connected).expires_at > timezone.now() + timedelta(minutes=30)
+
+
+def test_refresh_schedule_leaves_a_token_refreshed_a_moment_ago(connected, oauth_server):
+    from connections.tasks import refresh_expiring_tokens
+
+    # Refreshed just now by a call: a 10-minute token, so inside the schedule's look-ahead
+    # but outside its own margin (a tenth of its life). The schedule must not refresh again.
+    Credential.objects.update(
+        expires_at=timezone.now() + timedelta(minutes=10),
+        token_lifetime=600,
+        last_refreshed_at=timezone.now(),
+    )
+    before = len(oauth_server.token_requests)
+    assert refresh_expiring_tokens() == 0
+    assert len(oauth_server.token_requests) == before
