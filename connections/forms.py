@@ -367,3 +367,12 @@ class CustomServiceForm(forms.ModelForm):
             hosts = [urlsplit(service.api_base_url).hostname or ""]
         service.allowed_hosts = [h.lower() for h in hosts if h]
         return service
+
+
+class SelfClientForm(forms.Form):
+    """A self-client grant code and the client it was generated for; all write-only but the id."""
+
+    client_id = forms.CharField(max_length=300, label="Client ID")
+    client_secret = _secret_field("Client secret")
+    code = _secret_field("Grant code")
+    code.help_text = "Generated for the connection's scopes; valid for a few minutes."

@@ -43,6 +43,11 @@ urlpatterns = [
         name="credentials",
     ),
     path(
+        "t/<slug:namespace>/connections/<slug:link_name>/self-client/",
+        views.connection_self_client,
+        name="self_client",
+    ),
+    path(
         "t/<slug:namespace>/connections/<slug:link_name>/edit/",
         views.connection_edit,
         name="edit",

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -17,9 +17,10 @@ from connections.forms import (
     CustomServiceForm,
     DiscoverForm,
     EditConnectionForm,
+    SelfClientForm,
 )
 from connections.models import AuthType, Connection, GrantType, Service
-from connections.services import discovery, flows, manage, oauth1, samples
+from connections.services import discovery, flows, manage, oauth1, samples, selfclient
 from connections.services.tokens import TokenError
 from console.access import get_topping_for_user
 from console.forms import apply_errors
@@ -166,6 +167,36 @@ def connection_credentials(request: HttpRequest, namespace: str, link_name: str)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@_handles_secrets
+def connection_self_client(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    """Connect with a grant code generated at the provider (Zoho's Self Client): no redirect."""
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    if not selfclient.allows_self_client(connection.service):
+        raise Http404("This service does not offer self-client codes.")
+    form = SelfClientForm(request.POST or None, initial={"client_id": connection.client_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            selfclient.connect_with_code(
+                connection,
+                client_id=data["client_id"],
+                client_secret=data["client_secret"],
+                code=data["code"],
+                user=request.user,
+            )
+        except selfclient.SelfClientError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, "Connected. The client secret is stored encrypted and never shown again."
+            )
+            return redirect(connection)
+    context = {"topping": connection.topping, "connection": connection, "form": form}
+    return render(request, "connections/self_client.html", context)
+
+
+@login_required
 @require_GET
 @_handles_secrets
 def oauth_callback(request: HttpRequest) -> HttpResponse:
@@ -195,6 +226,27 @@ def _finish_flow(request: HttpRequest, finish) -> HttpResponse:
     return redirect(connection)
 
 
+def _redirect_uris(request: HttpRequest, service: Service | None = None) -> list[dict[str, str]]:
+    """The redirect URIs to register at the provider: the one ``service`` uses, or both."""
+    uris = [
+        {
+            "key": "oauth2",
+            "label": "Redirect URI (OAuth 2.0)",
+            "url": _callback_uri(request),
+            "auth_type": AuthType.OAUTH2,
+        },
+        {
+            "key": "oauth1",
+            "label": "Callback URL (OAuth 1.0a)",
+            "url": _callback_uri(request, "connections:oauth1_callback"),
+            "auth_type": AuthType.OAUTH1,
+        },
+    ]
+    if service is None:
+        return uris
+    return [uri for uri in uris if uri["auth_type"] == service.auth_type]
+
+
 @login_required
 @require_GET
 def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
@@ -209,6 +261,10 @@ def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> H
         "usages": manage.usages(connection),
         "needs_values": not manage.needs_browser(connection)
         and connection.service.auth_type != AuthType.OAUTH2,
+        "redirect_uris": _redirect_uris(request, connection.service)
+        if manage.needs_browser(connection)
+        else [],
+        "self_client": selfclient.allows_self_client(connection.service),
     }
     return render(request, "connections/detail.html", context)
 
@@ -235,20 +291,47 @@ def connection_edit(request: HttpRequest, namespace: str, link_name: str) -> Htt
     return render(request, "connections/edit.html", context)
 
 
+def _confirm(request: HttpRequest, connection: Connection, **context) -> HttpResponse:
+    """The page that asks before a destructive POST (no JavaScript ``confirm()``)."""
+    context = {"topping": connection.topping, "connection": connection, **context}
+    return render(request, "connections/confirm.html", context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @_handles_secrets
 def connection_revoke(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            connection,
+            title=f"Revoke {connection.name}?",
+            explanation="The provider is asked to revoke the tokens and the stored credentials "
+            "are deleted. Functions using this connection fail until it is connected again.",
+            action=reverse("connections:revoke", args=[namespace, link_name]),
+            button="Revoke",
+        )
     outcome = manage.revoke(connection, user=request.user)
     messages.success(request, f"Revoked: {outcome}.")
     return redirect(connection)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def connection_delete(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            connection,
+            title=f"Delete {connection.name}?",
+            explanation="The connection and its stored credentials are deleted; this cannot "
+            "be undone.",
+            action=reverse("connections:delete", args=[namespace, link_name]),
+            button="Delete connection",
+            usages=manage.usages(connection),
+        )
     try:
         manage.delete_connection(connection, user=request.user)
     except ValidationError as error:
@@ -286,6 +369,7 @@ def custom_service_form(
         "form": form,
         "discover_form": discover_form,
         "service": service if key else None,
+        "redirect_uris": _redirect_uris(request),
     }
     return render(request, "connections/custom_service_form.html", context)
 

@@ -92,8 +92,13 @@ def create_connection(
 def update_connection(
     connection: Connection, *, name: str, scopes: list[str], user: User | None
 ) -> bool:
-    """Rename or change scopes; returns True when the change needs a reconnect."""
+    """Rename or change scopes; returns True when the change needs a reconnect.
+
+    A save that changes nothing writes nothing: no row update, no audit entry.
+    """
     scopes_changed = sorted(scopes) != sorted(connection.scopes)
+    if name == connection.name and not scopes_changed:
+        return False
     connection.name, connection.scopes = name, scopes
     connection.save(update_fields=["name", "scopes", "updated_at"])
     if scopes_changed and connection.service.is_oauth():

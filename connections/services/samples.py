@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.urls import reverse
 
@@ -49,9 +50,12 @@ def samples(connection: Connection, *, base_url: str) -> list[Sample]:
         },
         indent=2,
     )
-    proxy = base_url.rstrip("/") + reverse(
-        "api:connection_proxy", kwargs={"ref": connection.qualified_name, "path": path}
-    )
+    # ``reverse`` quotes the ``<path>`` placeholder (``%3Cpath%3E``); show it as typed.
+    route = reverse("api:connection_proxy", kwargs={"ref": connection.qualified_name, "path": path})
+    quoted = quote(path, safe="/")
+    if route.endswith(quoted):
+        route = route[: -len(quoted)] + path
+    proxy = base_url.rstrip("/") + route
     python = (
         "import os\nimport requests\n\n"
         "# A topping API key from the topping's API keys page, kept out of the code.\n"

@@ -32,6 +32,7 @@ from connections import broker
 from connections.models import Connection, Credential
 from connections.services import urlparams
 from connections.services.injection import allowed_hosts
+from console.audit import log_action
 
 log = logging.getLogger(__name__)
 
@@ -320,10 +321,22 @@ def _refresh_now(credential: Credential) -> None:
         with transaction.atomic():
             credential.last_error = error.message
             fields = ["last_error", "updated_at"]
-            if error.code in ("invalid_grant", "invalid_client", "unauthorized_client"):
+            expired = error.code in ("invalid_grant", "invalid_client", "unauthorized_client")
+            if expired:
                 credential.status = Credential.Status.EXPIRED
                 fields.append("status")
             credential.save(update_fields=fields)
+            if expired:
+                log_action(
+                    connection,
+                    "connections.connection.expired",
+                    user=None,
+                    data={
+                        "link_name": connection.link_name,
+                        "code": error.code,
+                        "reason": error.message,
+                    },
+                )
         log.warning("refresh of connection %s failed: %s", connection.pk, error.code)
         raise
     with transaction.atomic():

@@ -7,6 +7,8 @@ GET|POST /oauth1/resource, and the issuer's metadata (GET ``<issuer path>/.well-
 openid-configuration`` and RFC 8414 ``/.well-known/oauth-authorization-server<issuer path>``).
 Each registered client accepts only its ``auth_methods`` at /token and /revoke
 (``invalid_client``, 401, otherwise); a public client (no secret) must use PKCE.
+``issue_self_client_code`` mints a code as Zoho's Self Client does (no redirect URI); with
+``zoho_code_errors`` a refused code is answered Zoho's way: 200 ``{"error": "invalid_code"}``.
 """
 # ruff: noqa: E731  (the one-line validator hooks are lambdas, read as a table)
 
@@ -44,6 +46,7 @@ OAUTH1_TOKEN_SECRET = "console-token-secret"
 BOTH_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 OAUTH_METADATA = "/.well-known/oauth-authorization-server"
+SELF_CLIENT_URI = "self-client:"  # a self-client code's stand-in for a redirect URI
 _ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
 
 
@@ -108,6 +111,9 @@ class _Validator(_Backed, oauth2.RequestValidator):
         return request.client is not None and not request.client.client_secret
 
     def get_default_redirect_uri(self, client_id, request, *args, **kwargs):
+        rec = self.s.codes.get(getattr(request, "code", None) or "")
+        if rec and rec["uri"] == SELF_CLIENT_URI:  # exchanged without a redirect_uri
+            return SELF_CLIENT_URI
         uris = self._client(client_id).redirect_uris
         return uris[0] if len(uris) == 1 else None
 
@@ -223,6 +229,7 @@ class OAuthTestServer:
         self.next_token_error: str | None = None  # the next POST /token fails with this error
         self.next_token_error_status: int | None = None  # default: 400 (401, 500, 503 by error)
         self.token_delay = 0.0  # seconds slept inside POST /token
+        self.zoho_code_errors = False  # a refused code: 200 {"error": "invalid_code"}, as Zoho
         # metadata: which documents are served; the issuer is ``issuer`` or else ``url``
         self.metadata_documents = {"openid-configuration", "oauth-authorization-server"}
         self.metadata_auth_methods = list(BOTH_AUTH_METHODS)  # token_endpoint_auth_methods...
@@ -265,6 +272,18 @@ class OAuthTestServer:
         with self._lock:
             self.clients[client_id] = client
         return client
+
+    def issue_self_client_code(self, client_id=DEFAULT_CLIENT_ID, scopes=DEFAULT_SCOPES, ttl=None):
+        """A grant code generated in the provider's console (Zoho's Self Client): no redirect
+        URI, no PKCE; valid ``ttl`` seconds (default ``code_ttl``; 0 or less: already expired)."""
+        code = f"self-client-code-{len(self.codes) + 1}"
+        with self._lock:
+            self.codes[code] = {
+                "client_id": client_id, "uri": SELF_CLIENT_URI, "scopes": list(scopes),
+                "user": self.user, "challenge": None, "method": None, "used": False,
+                "expires_at": time.time() + (self.code_ttl if ttl is None else ttl), "tokens": [],
+            }  # fmt: skip
+        return code
 
     def add_redirect_uri(self, uri, client_id=DEFAULT_CLIENT_ID):
         with self._lock:
@@ -423,6 +442,13 @@ class OAuthTestServer:
         with self._lock:  # one token request at a time, so rotation races resolve cleanly
             response = self._oauth2.create_token_response(uri, "POST", body, headers)
         entry["status"] = response[2]
+        refused = entry["grant_type"] == "authorization_code" and response[2] >= 400
+        if (
+            refused
+            and self.zoho_code_errors
+            and json.loads(response[1]).get("error") == "invalid_grant"
+        ):
+            return _json(200, {"error": "invalid_code"})  # Zoho's answer to a spent code
         return response
 
     def _revoke_endpoint(self, uri, body, headers):
