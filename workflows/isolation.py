@@ -56,13 +56,22 @@ class _Pool:
         self.slots: threading.BoundedSemaphore | None = None
         self.waiting = 0
 
-    def enter(self) -> threading.BoundedSemaphore:
+    def _refuse_when_full(self) -> None:
+        if self.waiting >= settings.CONSOLE_SCRIPT_WORKERS * 5:
+            raise Busy("Too many scripts are running at once. Try again in a moment.")
+
+    def check(self) -> None:
+        """Raise ``Busy`` when the waiting line is full."""
         with self.lock:
+            self._refuse_when_full()
+
+    def enter(self) -> threading.BoundedSemaphore:
+        """Take a place in line (``Busy`` when it is full); ``leave`` gives it back."""
+        with self.lock:
+            self._refuse_when_full()
             size = settings.CONSOLE_SCRIPT_WORKERS
             if self.slots is None or self.size != size:
                 self.slots, self.size = threading.BoundedSemaphore(size), size
-            if self.waiting >= size * 5:
-                raise Busy("Too many scripts are running at once. Try again in a moment.")
             self.waiting += 1
             return self.slots
 
@@ -82,20 +91,24 @@ def start(execution_id: int) -> threading.Event:
         run_execution(execution_id)
         done.set()
         return done
-    slots = _pool.enter()
+    _pool.check()  # refuse now, while the caller can still say so
 
     def launch() -> None:
+        # The place in line is taken only once the row is committed: a transaction that
+        # rolls back never launches, and so never holds a place.
+        try:
+            slots = _pool.enter()
+        except Busy as busy:
+            _settle(execution_id, str(busy))
+            done.set()
+            return
         watchdog = threading.Thread(
             target=_watch, args=(execution_id, slots, done), name=f"script-{execution_id}"
         )
         watchdog.daemon = True
         watchdog.start()
 
-    try:
-        transaction.on_commit(launch)
-    except BaseException:
-        _pool.leave()
-        raise
+    transaction.on_commit(launch)
     return done
 
 

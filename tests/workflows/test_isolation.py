@@ -121,3 +121,14 @@ def test_runs_beyond_the_waiting_line_are_refused():
             isolation._pool.leave()
     isolation._pool.enter()
     isolation._pool.leave()
+
+
+@override_settings(CONSOLE_SCRIPT_ISOLATION="process", CONSOLE_SCRIPT_WORKERS=1)
+def test_a_run_whose_transaction_rolls_back_holds_no_place_in_line():
+    from django.db import transaction
+
+    before = isolation._pool.waiting
+    with pytest.raises(RuntimeError), transaction.atomic():
+        isolation.start(2**40)  # never committed: never launched
+        raise RuntimeError("rolled back")
+    assert isolation._pool.waiting == before
