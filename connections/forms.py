@@ -122,6 +122,52 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Authorize-request parameters the console sets itself (flows.start); a service may not
+# override them through its extra parameters.
+RESERVED_AUTHORIZE_PARAMS = frozenset(
+    {
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+        "scope",
+    }
+)
+
+# The endpoint fields of the custom-service form that must be https (http only to an
+# allowlisted host; see discovery.check_url and CONSOLE_OUTBOUND_ALLOWLIST).
+ENDPOINT_FIELDS = {
+    "authorize_url": "authorize URL",
+    "token_url": "token URL",
+    "refresh_url": "refresh URL",
+    "revoke_url": "revoke URL",
+    "request_token_url": "request token URL",
+    "api_base_url": "API base URL",
+}
+
+
+def parse_authorize_params(text: str) -> dict[str, str]:
+    """``name=value`` lines as a dict; raises ``ValidationError`` naming the bad lines."""
+    params: dict[str, str] = {}
+    errors: list[str] = []
+    for line in _lines(text):
+        name, sep, value = line.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or any(c.isspace() for c in name):
+            errors.append(f"Not 'name=value': {line}")
+        elif name.lower() in RESERVED_AUTHORIZE_PARAMS:
+            errors.append(f"{name} is set by the console and cannot be changed here.")
+        elif name in params:
+            errors.append(f"{name} is given twice.")
+        else:
+            params[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return params
+
+
 # The form fields behind manage.DESTINATION_FIELDS (where credentials may be sent).
 DESTINATION_FORM_FIELDS = (
     "auth_type",
@@ -194,6 +240,15 @@ class CustomServiceForm(forms.ModelForm):
         initial=TokenAuthMethod.CLIENT_SECRET_BASIC,
         help_text=CLIENT_AUTH_HELP,
     )
+    authorize_params_text = forms.CharField(
+        label="Extra authorize parameters",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "OAuth 2.0: added to the authorize URL. One per line: name=value, e.g. "
+            "prompt=consent, access_type=offline or audience=https://api.example.com."
+        ),
+    )
     allowed_hosts_text = forms.CharField(
         label="Allowed hosts",
         required=False,
@@ -263,6 +318,9 @@ class CustomServiceForm(forms.ModelForm):
                 f"{k}: {v}" for k, v in service.custom_headers.items()
             )
             self.fields["allowed_hosts_text"].initial = " ".join(service.allowed_hosts)
+            self.fields["authorize_params_text"].initial = "\n".join(
+                f"{k}={v}" for k, v in service.authorize_params.items()
+            )
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
@@ -321,6 +379,16 @@ class CustomServiceForm(forms.ModelForm):
         for line in _lines(data.get("headers_text", "")):
             if ":" not in line:
                 self.add_error("headers_text", f"Not 'Name: value': {line}")
+        try:
+            self._authorize_params = parse_authorize_params(data.get("authorize_params_text", ""))
+        except ValidationError as error:
+            self.add_error("authorize_params_text", error)
+        for name, what in ENDPOINT_FIELDS.items():
+            if data.get(name):
+                try:
+                    discovery.check_url(data[name], what)
+                except discovery.DiscoveryError as error:
+                    self.add_error(name, error.message)
         return data
 
     @staticmethod
@@ -366,6 +434,7 @@ class CustomServiceForm(forms.ModelForm):
         if not hosts and service.api_base_url:
             hosts = [urlsplit(service.api_base_url).hostname or ""]
         service.allowed_hosts = [h.lower() for h in hosts if h]
+        service.authorize_params = dict(self._authorize_params)
         return service
 
 

@@ -66,6 +66,12 @@ def create_connection(
     unknown = [s for s in scopes if known and s not in known]
     if unknown:
         raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}"})
+    needs_scope = known and not service.default_scopes and service.topping_id is not None
+    if service.auth_type == AuthType.OAUTH2 and needs_scope and not scopes:
+        # A custom service that declares scopes but none by default: a scope-less request
+        # would be refused (or grant nothing), so ask for a choice now. Catalog services
+        # without defaults (Pipedrive, Zoom, ...) take their scopes from the app registration.
+        raise ValidationError({"scopes": "Choose at least one scope."})
     url_values = urlparams.clean_values(service, url_values)
     connection = Connection.objects.create(
         topping=topping,
