@@ -127,3 +127,22 @@ def canary_connection(make_service, make_connection, echo_server, loopback_allow
     connection = make_connection(service, "vault")
     manage.connect_with_values(connection, values={"token": CANARY}, user=owner)
     return connection
+
+
+def connect_by_code(connection: Connection, oauth_server, user) -> Connection:
+    """Run the real authorization-code exchange against the loopback provider, without a
+    browser: start, let the provider approve at once, finish with its redirect's query."""
+    import requests
+
+    from connections.services import flows
+
+    url = flows.start(
+        connection,
+        user=user,
+        session_key="s1",
+        redirect_uri=oauth_server.clients["console-client"].redirect_uris[0],
+    )
+    answer = requests.get(url + "&auto=1", allow_redirects=False, timeout=10)
+    params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
+    flows.finish(params, user=user, session_key="s1")
+    return connection

@@ -20,16 +20,15 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.conf import settings
 from django.db import connections as db_connections
 from django.utils import timezone
 
 from connections.models import Credential
-from connections.services import flows, send, tokens
+from connections.services import send, tokens
+from tests.connections.fixtures import connect_by_code
 
 pytestmark = pytest.mark.django_db(transaction=True)  # children must see committed rows
 
@@ -87,15 +86,7 @@ def short_lived(oauth_server, oauth_service, make_connection, owner):
     oauth_server.access_token_ttl = LIFETIME
     oauth_server.rotate_refresh_tokens = True
     connection = make_connection(oauth_service, "books", scopes=["read"])
-    url = flows.start(
-        connection,
-        user=owner,
-        session_key="s1",
-        redirect_uri=oauth_server.clients["console-client"].redirect_uris[0],
-    )
-    answer = requests.get(url + "&auto=1", allow_redirects=False, timeout=10)
-    params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
-    flows.finish(params, user=owner, session_key="s1")
+    connect_by_code(connection, oauth_server, owner)
     credential = _credential(connection)
     assert credential.token_lifetime == LIFETIME
     return connection

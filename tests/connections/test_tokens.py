@@ -12,6 +12,7 @@ from django.utils import timezone
 from connections.models import AuthType, Credential
 from connections.services import manage, send, tokens
 from connections.services.tokens import TokenError
+from tests.connections.fixtures import connect_by_code
 
 
 @pytest.fixture
@@ -19,22 +20,7 @@ def connected(oauth_service, oauth_server, make_connection, owner):
     """A shared connection holding tokens issued by the server (client credentials first,
     then a refresh token is not available, so tokens come from a real code exchange)."""
     connection = make_connection(oauth_service, "books", scopes=["read"])
-    # Run the real code exchange without the browser: authorize, then finish.
-    from urllib.parse import parse_qs, urlsplit
-
-    import requests
-
-    from connections.services import flows
-
-    url = flows.start(
-        connection,
-        user=owner,
-        session_key="s1",
-        redirect_uri=oauth_server.clients["console-client"].redirect_uris[0],
-    )
-    answer = requests.get(url + "&auto=1", allow_redirects=False, timeout=10)
-    params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
-    flows.finish(params, user=owner, session_key="s1")
+    connect_by_code(connection, oauth_server, owner)
     return connection
 
 
