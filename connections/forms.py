@@ -51,6 +51,15 @@ class ConnectionForm(forms.Form):
             self.fields["scopes"].initial = service.default_scopes
         else:
             del self.fields["scopes"]
+        centres = service.data_centre_list()
+        if centres:
+            self.fields["data_centre"] = forms.ChoiceField(
+                label="Data centre",
+                choices=[(c.key, c.name) for c in centres],
+                initial=centres[0].key,
+                help_text="Where the account lives: the console authorizes and calls the "
+                "provider's servers in this data centre. It cannot be changed later.",
+            )
         for param in service.url_param_list():
             self.fields[f"url_{param.name}"] = forms.CharField(
                 label=param.label,
@@ -207,6 +216,37 @@ CLIENT_AUTH_HELP = (
 )
 
 
+# The fields each authentication type uses; the rest are hidden (by authfields.js) and
+# ignored on save. A field not named here applies to every type.
+OAUTH = ("oauth2", "oauth1")
+FIELD_AUTH_TYPES: dict[str, tuple[str, ...]] = {
+    "grant_type": ("oauth2",),
+    "client_id": OAUTH,
+    "client_secret_input": OAUTH,
+    "token_auth_method": ("oauth2",),
+    "authorize_url": OAUTH,
+    "token_url": OAUTH,
+    "refresh_url": ("oauth2",),
+    "revoke_url": ("oauth2",),
+    "issuer": ("oauth2",),
+    "authorization_response_iss_parameter_supported": ("oauth2",),
+    "request_token_url": ("oauth1",),
+    "scope_delimiter": ("oauth2",),
+    "scopes_text": ("oauth2",),
+    "default_scopes_text": ("oauth2",),
+    "authorize_params_text": ("oauth2",),
+    "param_type": ("api_key", "oauth2", "bearer"),
+    "key_params_text": ("api_key",),
+}
+# What a hidden field holds instead ("" for the rest).
+HIDDEN_VALUES = {
+    "authorization_response_iss_parameter_supported": False,
+    "scope_delimiter": " ",
+    "param_type": "header",
+}
+VERIFY_METHODS = [("GET", "GET"), ("POST", "POST")]
+
+
 class CustomServiceForm(forms.ModelForm):
     key = forms.CharField(
         label="Service link name", max_length=50, help_text="a-z, 0-9 and _, starting with a letter"
@@ -257,6 +297,18 @@ class CustomServiceForm(forms.ModelForm):
             "(default: the API base URL's host)."
         ),
     )
+    verify_url = forms.CharField(
+        label="Test request URL",
+        required=False,
+        max_length=500,
+        help_text=(
+            "A read-only “who am I” endpoint (e.g. https://api.example.com/v1/me) that Test "
+            "connection calls with the credential; absolute, or relative to the API base URL."
+        ),
+    )
+    verify_method = forms.ChoiceField(
+        label="Test request method", choices=VERIFY_METHODS, initial="GET", required=False
+    )
 
     class Meta:
         model = Service
@@ -280,8 +332,31 @@ class CustomServiceForm(forms.ModelForm):
             "docs_url",
         ]
         formfield_callback = https_formfield
-        labels = {"issuer": "Issuer"}
+        labels = {
+            "name": "Service name",
+            "auth_type": "Authentication type",
+            "grant_type": "Grant type",
+            "client_id": "Client ID / consumer key",
+            "authorize_url": "Authorize URL",
+            "token_url": "Token URL",
+            "refresh_url": "Refresh URL",
+            "revoke_url": "Revoke URL",
+            "issuer": "Issuer",
+            "request_token_url": "Request token URL",
+            "param_type": "Send the key in",
+            "scope_delimiter": "Scope separator",
+            "api_base_url": "API base URL",
+            "docs_url": "Documentation URL",
+        }
         help_texts = {
+            "auth_type": "The fields below change with it.",
+            "client_id": "From the app (client) you registered with the provider.",
+            "authorize_url": "Where the user is sent to grant access (the consent page).",
+            "token_url": "Where the console exchanges the code and refreshes tokens.",
+            "refresh_url": "Only if it differs from the token URL.",
+            "revoke_url": "Optional (RFC 7009): asked to revoke tokens when you revoke.",
+            "request_token_url": "OAuth 1.0a: where the temporary credentials come from.",
+            "api_base_url": "Relative URLs in invokeurl and the proxy API are joined to it.",
             "issuer": (
                 "OAuth 2.0: the authorization server's issuer identifier. The iss on the "
                 "redirect must equal it exactly (default: the authorize URL's origin)."
@@ -296,7 +371,13 @@ class CustomServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.topping = topping
         self.fields["grant_type"].required = False
+        for name, field in self.fields.items():
+            # Read by the template: which authentication types show the field.
+            field.auth_types = " ".join(FIELD_AUTH_TYPES.get(name, ()))  # type: ignore[attr-defined]
         service = self.instance
+        if service.pk and service.verify:
+            self.fields["verify_url"].initial = service.verify.get("url", "")
+            self.fields["verify_method"].initial = service.verify.get("method", "GET")
         if not service.pk and "token_auth_method" not in (kwargs.get("initial") or {}):
             # RFC 6749 2.3.1's default; the model's default keeps older rows as they were.
             self.initial["token_auth_method"] = TokenAuthMethod.CLIENT_SECRET_BASIC
@@ -336,6 +417,21 @@ class CustomServiceForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         auth = data.get("auth_type")
+        if auth:
+            for name, types in FIELD_AUTH_TYPES.items():
+                if auth not in types and name in self.fields:
+                    # Hidden for this type: whatever it holds is neither checked nor kept.
+                    self._errors.pop(name, None)
+                    data[name] = HIDDEN_VALUES.get(name, "")
+        verify_url = (data.get("verify_url") or "").strip()
+        if verify_url.lower().startswith(("http://", "https://")):
+            try:
+                discovery.check_url(verify_url, "test request URL")
+            except discovery.DiscoveryError as error:
+                self.add_error("verify_url", error.message)
+        elif verify_url and (verify_url.startswith("//") or ":" in verify_url.split("/")[0]):
+            self.add_error("verify_url", "Use an absolute https URL or a path.")
+        data["verify_url"] = verify_url
         required = {
             AuthType.OAUTH2: ["client_id", "token_url"],
             AuthType.OAUTH1: ["client_id", "request_token_url", "authorize_url", "token_url"],
@@ -435,6 +531,14 @@ class CustomServiceForm(forms.ModelForm):
             hosts = [urlsplit(service.api_base_url).hostname or ""]
         service.allowed_hosts = [h.lower() for h in hosts if h]
         service.authorize_params = dict(self._authorize_params)
+        verify_url = data.get("verify_url", "")
+        if verify_url and not verify_url.lower().startswith(("http://", "https://")):
+            verify_url = service.api_base_url.rstrip("/") + "/" + verify_url.lstrip("/")
+        service.verify = (
+            {"method": data.get("verify_method") or "GET", "url": verify_url, "body": None}
+            if verify_url
+            else {}
+        )
         return service
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connections.crypto import EncryptedTextField, EncryptionCanary  # noqa: F401
-from connections.schemas import KeyParam, Scope, Secrets, UrlParam
+from connections.schemas import DataCentre, KeyParam, Scope, Secrets, UrlParam, Verification
 from console.models import Topping
 
 LINK_NAME_MAX = 50
@@ -21,6 +21,14 @@ class AuthType(models.TextChoices):
     BASIC = "basic", "Basic authentication"
     BEARER = "bearer", "Bearer / personal access token"
     OAUTH1 = "oauth1", "OAuth 1.0a"
+
+
+class Environment(models.TextChoices):
+    """Where a run happens. A connection holds one authorization per environment: sandbox
+    runs use the sandbox one and published versions the production one, never the other."""
+
+    SANDBOX = "sandbox", "Sandbox"
+    PRODUCTION = "production", "Production"
 
 
 class GrantType(models.TextChoices):
@@ -104,6 +112,14 @@ class Service(models.Model):
     api_key_params = models.JSONField(default=list, blank=True)
     custom_headers = models.JSONField(default=dict, blank=True)
     docs_url = models.URLField(max_length=500, blank=True)
+    # Where the catalog entry's endpoints come from: the provider's own documentation.
+    source_url = models.URLField(max_length=500, blank=True)
+    # The "who am I" request Test connection makes: {"method", "url", "body", "description"}
+    # (``schemas.Verification``); the URL may use the service's ``{placeholders}``.
+    verify = models.JSONField(default=dict, blank=True)
+    # The provider's data centres, each {"key", "name", "hosts": {host: host there}}; the
+    # first is the default, whose hosts are the ones in the URLs above.
+    data_centres = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     # OAuth client (consumer key/secret for OAuth 1.0a): set by the operator for catalog
     # services, by the developer for custom ones; a connection may bring its own.
@@ -142,6 +158,12 @@ class Service(models.Model):
     def is_oauth(self) -> bool:
         return self.auth_type in (AuthType.OAUTH2, AuthType.OAUTH1)
 
+    def data_centre_list(self) -> list[DataCentre]:
+        return [DataCentre(**dc) for dc in self.data_centres]
+
+    def verification(self) -> Verification | None:
+        return Verification(**self.verify) if self.verify.get("url") else None
+
 
 class Connection(models.Model):
     topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="connections")
@@ -155,6 +177,8 @@ class Connection(models.Model):
         help_text="Each member authorizes their own credential; runs use the runner's.",
     )
     url_values = models.JSONField(default=dict, blank=True)
+    # The key of the service's data centre this connection talks to ("" = the default one).
+    data_centre = models.CharField(max_length=20, blank=True)
     # A connection may bring its own OAuth client instead of the service's.
     client_id = models.CharField(max_length=300, blank=True)
     client_secret = EncryptedTextField(blank=True, default="")
@@ -185,15 +209,29 @@ class Connection(models.Model):
             return self.client_id, self.client_secret
         return self.service.client_id, self.service.client_secret
 
-    def credential_for(self, user=None) -> Credential | None:
-        """The credential a run for ``user`` uses: the shared one, or the user's own."""
+    def credential_for(
+        self, user=None, environment: str = Environment.PRODUCTION
+    ) -> Credential | None:
+        """The credential a run for ``user`` in ``environment`` uses: the shared one, or the
+        user's own for a user-level connection."""
         owner = user if self.user_level else None
         if self.user_level and (user is None or not user.is_authenticated):
             return None
-        return self.credentials.filter(user=owner).first()
+        if "credentials" in getattr(self, "_prefetched_objects_cache", {}):
+            # A list page prefetched them: no query per connection.
+            owner_id = getattr(owner, "pk", None)
+            return next(
+                (
+                    c
+                    for c in self.credentials.all()
+                    if c.user_id == owner_id and c.environment == environment
+                ),
+                None,
+            )
+        return self.credentials.filter(user=owner, environment=environment).first()
 
-    def status_for(self, user=None) -> str:
-        credential = self.credential_for(user)
+    def status_for(self, user=None, environment: str = Environment.PRODUCTION) -> str:
+        credential = self.credential_for(user, environment)
         return credential.status if credential else Credential.Status.NOT_CONNECTED
 
 
@@ -213,6 +251,9 @@ class Credential(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="credentials",
+    )
+    environment = models.CharField(
+        max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_CONNECTED)
     secret_data = EncryptedTextField(blank=True, default="")
@@ -234,9 +275,11 @@ class Credential(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["connection", "user"], name="unique_user_credential"),
             models.UniqueConstraint(
-                fields=["connection"],
+                fields=["connection", "user", "environment"], name="unique_user_credential"
+            ),
+            models.UniqueConstraint(
+                fields=["connection", "environment"],
                 condition=models.Q(user__isnull=True),
                 name="unique_shared_credential",
             ),
@@ -244,7 +287,10 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         owner = self.user or "shared"
-        return f"{self.connection} [{owner}] {self.get_status_display()}"
+        return (
+            f"{self.connection} [{owner}, {self.get_environment_display().lower()}] "
+            f"{self.get_status_display()}"
+        )
 
     @property
     def secrets(self) -> Secrets:
@@ -295,6 +341,9 @@ class OAuthFlow(models.Model):
     redirect_uri = models.URLField(max_length=500)
     token_url = models.URLField(max_length=500)
     issuer = models.CharField(max_length=300, blank=True)
+    environment = models.CharField(
+        max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

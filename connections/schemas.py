@@ -80,6 +80,32 @@ class UrlParam:
         return ""
 
 
+@dataclass(frozen=True)
+class DataCentre:
+    """One region of a multi-data-centre provider (Zoho's .com, .eu, .in, ...).
+
+    ``hosts`` maps each host in the service's URLs (those of the default data centre) to
+    the host that plays its part here; a host it does not name is left as it is.
+    """
+
+    key: str
+    name: str
+    hosts: dict[str, str] = field(default_factory=dict)
+
+    def host(self, host: str) -> str:
+        return self.hosts.get(host, host)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The request Test connection makes with a connection's credential ("who am I")."""
+
+    url: str
+    method: str = "GET"
+    body: dict | None = None
+    description: str = ""
+
+
 @dataclass
 class Secrets:
     """Everything secret about one credential; stored as one encrypted JSON document."""

@@ -48,6 +48,11 @@ urlpatterns = [
         name="self_client",
     ),
     path(
+        "t/<slug:namespace>/connections/<slug:link_name>/test/",
+        views.connection_test,
+        name="test",
+    ),
+    path(
         "t/<slug:namespace>/connections/<slug:link_name>/edit/",
         views.connection_edit,
         name="edit",

@@ -19,8 +19,9 @@ from connections.forms import (
     EditConnectionForm,
     SelfClientForm,
 )
-from connections.models import AuthType, Connection, GrantType, Service
-from connections.services import discovery, flows, manage, oauth1, samples, selfclient
+from connections.models import AuthType, Connection, Environment, GrantType, Service
+from connections.services import discovery, flows, manage, oauth1, samples, selfclient, verify
+from connections.services.credentials import environment_name
 from connections.services.tokens import TokenError
 from console.access import get_topping_for_user
 from console.forms import apply_errors
@@ -35,6 +36,18 @@ def _callback_uri(request: HttpRequest, route: str = "connections:oauth_callback
     return request.build_absolute_uri(reverse(route))
 
 
+def _environment(request: HttpRequest) -> str:
+    """The environment a connect or revoke is for: ``?environment=``, production if absent."""
+    try:
+        return environment_name(request.GET.get("environment") or Environment.PRODUCTION)
+    except ValueError:
+        raise Http404("There is no such environment.") from None
+
+
+def _in_environment(url: str, environment: str) -> str:
+    return f"{url}?environment={environment}"
+
+
 def _session_key(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
@@ -46,7 +59,7 @@ def _session_key(request: HttpRequest) -> str:
 def connection_list(request: HttpRequest, namespace: str) -> HttpResponse:
     topping = get_topping_for_user(request.user, namespace)
     rows = [
-        (c, c.status_for(request.user))
+        (c, c.status_for(request.user, Environment.SANDBOX), c.status_for(request.user))
         for c in topping.connections.select_related("service").prefetch_related("credentials")
     ]
     return render(request, "connections/list.html", {"topping": topping, "rows": rows})
@@ -98,6 +111,7 @@ def connection_create(request: HttpRequest, namespace: str, service_key: str) ->
                 url_values=form.url_values(),
                 client_id=data.get("client_id", ""),
                 client_secret=data.get("client_secret", ""),
+                data_centre=data.get("data_centre", ""),
                 user=request.user,
             )
         except ValidationError as error:
@@ -105,18 +119,20 @@ def connection_create(request: HttpRequest, namespace: str, service_key: str) ->
         else:
             messages.success(request, f"Connection “{connection.link_name}” created.")
             if "connect" in request.POST:
-                return _connect(request, connection)
+                return _connect(request, connection, Environment.SANDBOX)
             return redirect(connection)
     context = {"topping": topping, "service": service, "form": form}
     return render(request, "connections/create.html", context)
 
 
-def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
+def _connect(request: HttpRequest, connection: Connection, environment: str) -> HttpResponse:
     service = connection.service
     if service.auth_type == AuthType.OAUTH2 and service.grant_type == GrantType.CLIENT_CREDENTIALS:
         try:
-            manage.connect_client_credentials(connection, user=request.user)
-            messages.success(request, "Connected.")
+            manage.connect_client_credentials(
+                connection, user=request.user, environment=environment
+            )
+            messages.success(request, f"Connected in the {environment}.")
         except TokenError as error:
             messages.error(request, error.message)
         return redirect(connection)
@@ -130,12 +146,16 @@ def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
                 user=request.user,
                 session_key=_session_key(request),
                 redirect_uri=callback,
+                environment=environment,
             )
         except flows.FlowError as error:
             messages.error(request, error.message)
             return redirect(connection)
         return redirect(url)
-    return redirect("connections:credentials", connection.topping.namespace, connection.link_name)
+    url = reverse(
+        "connections:credentials", args=[connection.topping.namespace, connection.link_name]
+    )
+    return redirect(_in_environment(url, environment))
 
 
 @login_required
@@ -143,7 +163,7 @@ def _connect(request: HttpRequest, connection: Connection) -> HttpResponse:
 @_handles_secrets
 def connection_connect(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
-    return _connect(request, connection)
+    return _connect(request, connection, _environment(request))
 
 
 @login_required
@@ -151,18 +171,28 @@ def connection_connect(request: HttpRequest, namespace: str, link_name: str) -> 
 @_handles_secrets
 def connection_credentials(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
+    environment = _environment(request)
     form = CredentialValuesForm(request.POST or None, service=connection.service)
     if request.method == "POST" and form.is_valid():
         try:
-            manage.connect_with_values(connection, values=form.cleaned_data, user=request.user)
+            manage.connect_with_values(
+                connection, values=form.cleaned_data, user=request.user, environment=environment
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(
-                request, "Connected. The values are stored encrypted and never shown again."
+                request,
+                f"Connected in the {environment}. The values are stored encrypted and never "
+                "shown again.",
             )
             return redirect(connection)
-    context = {"topping": connection.topping, "connection": connection, "form": form}
+    context = {
+        "topping": connection.topping,
+        "connection": connection,
+        "form": form,
+        "environment": environment,
+    }
     return render(request, "connections/credentials.html", context)
 
 
@@ -174,6 +204,7 @@ def connection_self_client(request: HttpRequest, namespace: str, link_name: str)
     connection = access.get_connection_for_user(request.user, namespace, link_name)
     if not selfclient.allows_self_client(connection.service):
         raise Http404("This service does not offer self-client codes.")
+    environment = _environment(request)
     form = SelfClientForm(request.POST or None, initial={"client_id": connection.client_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,15 +215,23 @@ def connection_self_client(request: HttpRequest, namespace: str, link_name: str)
                 client_secret=data["client_secret"],
                 code=data["code"],
                 user=request.user,
+                environment=environment,
             )
         except selfclient.SelfClientError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, "Connected. The client secret is stored encrypted and never shown again."
+                request,
+                f"Connected in the {environment}. The client secret is stored encrypted and "
+                "never shown again.",
             )
             return redirect(connection)
-    context = {"topping": connection.topping, "connection": connection, "form": form}
+    context = {
+        "topping": connection.topping,
+        "connection": connection,
+        "form": form,
+        "environment": environment,
+    }
     return render(request, "connections/self_client.html", context)
 
 
@@ -247,16 +286,38 @@ def _redirect_uris(request: HttpRequest, service: Service | None = None) -> list
     return [uri for uri in uris if uri["auth_type"] == service.auth_type]
 
 
-@login_required
-@require_GET
-def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
-    connection = access.get_connection_for_user(request.user, namespace, link_name)
-    credential = connection.credential_for(request.user)
+def _authorization(connection: Connection, user, environment: Environment) -> dict:
+    """What the details page shows of one environment's credential."""
+    credential = connection.credential_for(user, environment)
+    granted = credential.granted_scopes if credential else []
+    return {
+        "environment": environment.value,
+        "label": environment.label,
+        "credential": credential,
+        "status": credential.status if credential else "not_connected",
+        "use": "Sandbox runs and tests use this one."
+        if environment == Environment.SANDBOX
+        else "Published versions use this one.",
+        # The provider may grant fewer scopes than asked for: say which are missing.
+        "missing_scopes": [s for s in connection.scopes if granted and s not in granted],
+    }
+
+
+def _detail(
+    request: HttpRequest, connection: Connection, tested: verify.VerifyResult | None = None
+) -> HttpResponse:
+    results = {tested.environment: tested} if tested else {}
+    authorizations = []
+    for environment in Environment:
+        shown = _authorization(connection, request.user, environment)
+        shown["tested"] = results.get(environment.value)
+        authorizations.append(shown)
     context = {
         "topping": connection.topping,
         "connection": connection,
-        "credential": credential,
-        "status": connection.status_for(request.user),
+        "authorizations": authorizations,
+        "data_centre": _data_centre_name(connection),
+        "verification": connection.service.verification(),
         "samples": samples.samples(connection, base_url=request.build_absolute_uri("/")),
         "usages": manage.usages(connection),
         "needs_values": not manage.needs_browser(connection)
@@ -269,6 +330,30 @@ def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> H
     return render(request, "connections/detail.html", context)
 
 
+def _data_centre_name(connection: Connection) -> str:
+    centres = connection.service.data_centre_list()
+    if not centres:
+        return ""
+    chosen = connection.data_centre or centres[0].key
+    return next((c.name for c in centres if c.key == chosen), chosen)
+
+
+@login_required
+@require_GET
+def connection_detail(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    return _detail(request, access.get_connection_for_user(request.user, namespace, link_name))
+
+
+@login_required
+@require_POST
+@_handles_secrets
+def connection_test(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
+    """Test connection: the service's verification request, answer shown on the page."""
+    connection = access.get_connection_for_user(request.user, namespace, link_name)
+    result = verify.verify(connection, user=request.user, environment=_environment(request))
+    return _detail(request, connection, result)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def connection_edit(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
@@ -276,17 +361,21 @@ def connection_edit(request: HttpRequest, namespace: str, link_name: str) -> Htt
     initial = {"name": connection.name, "scopes": connection.scopes}
     form = EditConnectionForm(request.POST or None, connection=connection, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reconnect = manage.update_connection(
-            connection,
-            name=form.cleaned_data["name"],
-            scopes=form.cleaned_data.get("scopes", connection.scopes),
-            user=request.user,
-        )
-        if reconnect:
-            messages.warning(request, "Scopes changed: reconnect to grant them.")
+        try:
+            reconnect = manage.update_connection(
+                connection,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data.get("scopes", connection.scopes),
+                user=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
         else:
-            messages.success(request, "Saved.")
-        return redirect(connection)
+            if reconnect:
+                messages.warning(request, "Scopes changed: reconnect to grant them.")
+            else:
+                messages.success(request, "Saved.")
+            return redirect(connection)
     context = {"topping": connection.topping, "connection": connection, "form": form}
     return render(request, "connections/edit.html", context)
 
@@ -302,18 +391,23 @@ def _confirm(request: HttpRequest, connection: Connection, **context) -> HttpRes
 @_handles_secrets
 def connection_revoke(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     connection = access.get_connection_for_user(request.user, namespace, link_name)
+    environment = _environment(request)
     if request.method == "GET":
         return _confirm(
             request,
             connection,
-            title=f"Revoke {connection.name}?",
-            explanation="The provider is asked to revoke the tokens and the stored credentials "
-            "are deleted. Functions using this connection fail until it is connected again.",
-            action=reverse("connections:revoke", args=[namespace, link_name]),
+            title=f"Revoke the {environment} authorization of {connection.name}?",
+            explanation=f"The provider is asked to revoke the {environment} tokens and those "
+            f"stored credentials are deleted. {environment.capitalize()} runs using this "
+            "connection fail until it is connected again; the other environment's "
+            "authorization stays as it is.",
+            action=_in_environment(
+                reverse("connections:revoke", args=[namespace, link_name]), environment
+            ),
             button="Revoke",
         )
-    outcome = manage.revoke(connection, user=request.user)
-    messages.success(request, f"Revoked: {outcome}.")
+    outcome = manage.revoke(connection, user=request.user, environment=environment)
+    messages.success(request, f"Revoked in the {environment}: {outcome}.")
     return redirect(connection)
 
 

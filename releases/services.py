@@ -74,7 +74,10 @@ def connection_states(topping: Topping, links: list[str]) -> list[ConnectionStat
         except ConnectionUnusable:
             states.append(ConnectionState(link, None, False))
             continue
-        connected = connection.credentials.filter(status=Credential.Status.CONNECTED).exists()
+        # Published versions run on the production credential: that is the one that counts.
+        connected = connection.credentials.filter(
+            status=Credential.Status.CONNECTED, environment=Environment.PRODUCTION
+        ).exists()
         states.append(ConnectionState(link, connection, connected))
     return states
 
@@ -100,7 +103,10 @@ def problems(topping: Topping) -> list[Problem]:
             )
         elif not state.connected:
             found.append(
-                Problem(f"Connection {state.link_name}", "is referenced but not connected")
+                Problem(
+                    f"Connection {state.link_name}",
+                    "is referenced but not connected in production",
+                )
             )
     if not parts.functions and not parts.rules:
         found.append(Problem("Topping", "has no functions or rules to publish"))

@@ -132,7 +132,13 @@ class WorkflowHost(Host):
                     return answer
             if connection:
                 response = send(
-                    connection, method, url, user=self.user, topping=self.topping, **options
+                    connection,
+                    method,
+                    url,
+                    user=self.user,
+                    topping=self.topping,
+                    environment=self.environment,
+                    **options,
                 )
             else:
                 response = broker.send(method, url, params=params, headers=headers, data=body)

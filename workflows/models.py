@@ -18,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import classproperty
 
+from connections.models import Environment as Environment  # runs name it here too
 from console.models import Topping
 from workflows.schemas import (
     Attempt,
@@ -72,11 +73,6 @@ class DraftManager(models.Manager):
 
     def get_queryset(self):
         return super().get_queryset().filter(version__isnull=True)
-
-
-class Environment(models.TextChoices):
-    SANDBOX = "sandbox", "Sandbox"
-    PRODUCTION = "production", "Production"
 
 
 class Function(models.Model):

@@ -34,6 +34,7 @@ TEXT_FIELDS = (
     "token_auth_method",
     "issuer",
     "docs_url",
+    "source_url",
     "notes",
 )
 JSON_FIELDS = (
@@ -43,9 +44,11 @@ JSON_FIELDS = (
     "authorize_params",
     "url_params",
     "api_key_params",
+    "verify",
 )
-# Every key an entry has: the text and JSON fields, its key, and the PKCE flag.
-CATALOG_FIELDS = frozenset({"key", "pkce", *TEXT_FIELDS, *JSON_FIELDS})
+# Every key an entry has: the text and JSON fields, its key, the PKCE flag, the request that
+# verifies a connection, and the name of its data-centre set (or null).
+CATALOG_FIELDS = frozenset({"key", "pkce", "data_centres", *TEXT_FIELDS, *JSON_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,16 @@ class CatalogError(ValueError):
 
 
 def read_catalog(path: Path = CATALOG_PATH) -> list[dict]:
-    return json.loads(path.read_text())["services"]
+    """The entries, each with ``data_centres`` expanded from the set it names."""
+    data = json.loads(path.read_text())
+    sets = data.get("data_centre_sets") or {}
+    entries = []
+    for entry in data["services"]:
+        name = entry.get("data_centres")
+        if name and name not in sets:
+            raise CatalogError(f"{entry.get('key', '?')}: no data-centre set {name!r}")
+        entries.append({**entry, "data_centres": sets[name] if name else []})
+    return entries
 
 
 def check_entry(entry: dict) -> None:
@@ -93,7 +105,8 @@ def _values(entry: dict) -> dict:
     # Key-based services have no scopes; the column still needs a valid choice.
     values["scope_delimiter"] = values["scope_delimiter"] or " "
     for name in JSON_FIELDS:
-        values[name] = entry.get(name) or ({} if name == "authorize_params" else [])
+        values[name] = entry.get(name) or ({} if name in ("authorize_params", "verify") else [])
+    values["data_centres"] = entry.get("data_centres") or []
     values["pkce"] = bool(entry.get("pkce"))
     return values
 
@@ -104,8 +117,11 @@ def load_services(service_model, entries: list[dict] | None = None) -> LoadResul
     entries = read_catalog() if entries is None else entries
     for entry in entries:
         check_entry(entry)  # all of them before anything is written
+    # A historical model (an earlier migration's) may lack newer columns: those are
+    # filled by the migration that adds them, which loads the catalog again.
+    columns = {field.name for field in service_model._meta.get_fields()}
     for entry in entries:
-        values = _values(entry)
+        values = {name: value for name, value in _values(entry).items() if name in columns}
         row = service_model.objects.filter(topping__isnull=True, key=entry["key"]).first()
         if row is None:
             service_model.objects.create(key=entry["key"], **values)

@@ -51,6 +51,8 @@ class Discovered:
     iss_parameter_supported: bool
     grant_type: str
     warnings: list[str] = field(default_factory=list)
+    # OpenID Connect's userinfo endpoint, when advertised: Test connection asks it.
+    verify_url: str = ""
 
     def form_initial(self) -> dict[str, Any]:
         """Initial values for ``CustomServiceForm``."""
@@ -66,6 +68,8 @@ class Discovered:
             "allowed_hosts_text": " ".join(self.allowed_hosts),
             "issuer": self.issuer,
             "authorization_response_iss_parameter_supported": self.iss_parameter_supported,
+            "verify_url": self.verify_url,
+            "verify_method": "GET",
         }
 
 
@@ -229,4 +233,5 @@ def discover(issuer: str, *, allowlist: Sequence[str] | None = None) -> Discover
         is True,
         grant_type=grant_type,
         warnings=warnings,
+        verify_url=endpoints.get("userinfo_endpoint", ""),
     )

@@ -16,9 +16,9 @@ from urllib.parse import urlencode, urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from connections.models import Connection, OAuthFlow
+from connections.models import Connection, Environment, OAuthFlow
 from connections.services import urlparams
-from connections.services.credentials import save_connected
+from connections.services.credentials import environment_name, save_connected
 from connections.services.tokens import (
     TokenError,
     TokenResponse,
@@ -62,7 +62,14 @@ def expected_issuer(connection: Connection) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def start(connection: Connection, *, user: User, session_key: str, redirect_uri: str) -> str:
+def start(
+    connection: Connection,
+    *,
+    user: User,
+    session_key: str,
+    redirect_uri: str,
+    environment: str = Environment.PRODUCTION,
+) -> str:
     """Create a flow and return the URL of the provider's consent page."""
     service = connection.service
     state = secrets.token_urlsafe(32)
@@ -81,6 +88,7 @@ def start(connection: Connection, *, user: User, session_key: str, redirect_uri:
         code_verifier=verifier,
         redirect_uri=redirect_uri,
         token_url=token_url,
+        environment=environment_name(environment),
         issuer=expected_issuer(connection),
         expires_at=timezone.now() + FLOW_LIFETIME,
     )
@@ -231,7 +239,13 @@ def _save_connected(
         stored = Connection.objects.select_for_update().get(pk=connection.pk).url_values
         connection.url_values = {**url_values, **stored}
         connection.save(update_fields=["url_values", "updated_at"])
-    save_connected(connection, user=user, fill=lambda c: store_tokens(c, tokens), method="oauth2")
+    save_connected(
+        connection,
+        user=user,
+        fill=lambda c: store_tokens(c, tokens),
+        method="oauth2",
+        environment=flow.environment,
+    )
 
 
 def _camel(name: str) -> str:

@@ -28,7 +28,9 @@ def _place(
 
 
 def allowed_hosts(connection: Connection) -> tuple[str, ...]:
-    return urlparams.allowed_hosts(connection.service, connection.url_values)
+    return urlparams.allowed_hosts(
+        connection.service, connection.url_values, connection.data_centre
+    )
 
 
 @sensitive_variables()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from connections.hooks import USAGE_FINDERS
-from connections.models import AuthType, Connection, Credential, GrantType, Service
+from connections.models import AuthType, Connection, Credential, Environment, GrantType, Service
 from connections.schemas import Secrets
 from connections.services import send, tokens, urlparams
 from connections.services.credentials import save_connected
@@ -41,6 +41,18 @@ def suggest_link_name(topping: Topping, name: str) -> str:
 
 
 @transaction.atomic
+def requires_scopes(service: Service) -> bool:
+    """Whether a new connection of ``service`` must choose at least one scope.
+
+    A custom OAuth 2.0 service that declares scopes but none by default: a scope-less
+    request would be refused (or grant nothing). Catalog services without defaults
+    (Pipedrive, Zoom, ...) take their scopes from the app registration.
+    """
+    declares = bool(service.scopes)
+    custom_without_defaults = service.topping_id is not None and not service.default_scopes
+    return service.auth_type == AuthType.OAUTH2 and declares and custom_without_defaults
+
+
 def create_connection(
     topping: Topping,
     service: Service,
@@ -53,6 +65,7 @@ def create_connection(
     user: User | None,
     client_id: str = "",
     client_secret: str = "",
+    data_centre: str = "",
 ) -> Connection:
     if not is_valid_link_name(link_name):
         raise ValidationError(
@@ -66,13 +79,12 @@ def create_connection(
     unknown = [s for s in scopes if known and s not in known]
     if unknown:
         raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}"})
-    needs_scope = known and not service.default_scopes and service.topping_id is not None
-    if service.auth_type == AuthType.OAUTH2 and needs_scope and not scopes:
-        # A custom service that declares scopes but none by default: a scope-less request
-        # would be refused (or grant nothing), so ask for a choice now. Catalog services
-        # without defaults (Pipedrive, Zoom, ...) take their scopes from the app registration.
+    if requires_scopes(service) and not scopes:
         raise ValidationError({"scopes": "Choose at least one scope."})
     url_values = urlparams.clean_values(service, url_values)
+    centres = [centre.key for centre in service.data_centre_list()]
+    if data_centre and data_centre not in centres:
+        raise ValidationError({"data_centre": "Choose one of the service's data centres."})
     connection = Connection.objects.create(
         topping=topping,
         service=service,
@@ -81,6 +93,7 @@ def create_connection(
         scopes=scopes,
         user_level=user_level,
         url_values=url_values,
+        data_centre="" if centres and data_centre == centres[0] else data_centre,
         client_id=client_id,
         client_secret=client_secret,
         created_by=user,
@@ -103,6 +116,10 @@ def update_connection(
     A save that changes nothing writes nothing: no row update, no audit entry.
     """
     scopes_changed = sorted(scopes) != sorted(connection.scopes)
+    service = connection.service
+    if scopes_changed and not scopes and service.auth_type == AuthType.OAUTH2 and service.scopes:
+        # Clearing every scope of a connection that had some would authorize nothing.
+        raise ValidationError({"scopes": "Keep at least one scope: the provider needs one."})
     if name == connection.name and not scopes_changed:
         return False
     connection.name, connection.scopes = name, scopes
@@ -122,7 +139,11 @@ def update_connection(
 
 
 def connect_with_values(
-    connection: Connection, *, values: dict[str, str], user: User | None
+    connection: Connection,
+    *,
+    values: dict[str, str],
+    user: User | None,
+    environment: str = Environment.PRODUCTION,
 ) -> Credential:
     """Store key-based credentials (API key, Basic, Bearer) typed into a form."""
     service = connection.service
@@ -133,17 +154,24 @@ def connect_with_values(
     if not any(secrets.all_values()):
         raise ValidationError("Enter the credential values.")
     return save_connected(
-        connection, user=user, fill=lambda c: c.set_secrets(secrets), method="values"
+        connection,
+        user=user,
+        fill=lambda c: c.set_secrets(secrets),
+        method="values",
+        environment=environment,
     )
 
 
-def connect_client_credentials(connection: Connection, *, user: User | None) -> Credential:
+def connect_client_credentials(
+    connection: Connection, *, user: User | None, environment: str = Environment.PRODUCTION
+) -> Credential:
     response = tokens.request_client_credentials(connection)
     return save_connected(
         connection,
         user=user,
         fill=lambda c: tokens.store_tokens(c, response),
         method="client_credentials",
+        environment=environment,
     )
 
 
@@ -155,10 +183,17 @@ def needs_browser(connection: Connection) -> bool:
 
 
 def revoke(
-    connection: Connection, *, user: User | None, credential: Credential | None = None
+    connection: Connection,
+    *,
+    user: User | None,
+    credential: Credential | None = None,
+    environment: str = Environment.PRODUCTION,
 ) -> str:
-    """Revoke at the provider where possible, then delete the secrets whatever it answered."""
-    credential = credential or connection.credential_for(user)
+    """Revoke at the provider where possible, then delete the secrets whatever it answered.
+
+    ``credential``, or else ``user``'s in ``environment``; the other environment's stays.
+    """
+    credential = credential or connection.credential_for(user, environment)
     if credential is None:
         return "nothing to revoke"
     outcome = tokens.revoke_at_provider(connection, credential)
@@ -172,7 +207,11 @@ def revoke(
             connection,
             "connections.connection.revoked",
             user=user,
-            data={"link_name": connection.link_name, "outcome": outcome},
+            data={
+                "link_name": connection.link_name,
+                "outcome": outcome,
+                "environment": credential.environment,
+            },
         )
     send.forget(credential.pk)  # this process stops using the token now, not in seconds
     return outcome

@@ -16,9 +16,9 @@ from django.views.decorators.debug import sensitive_variables
 from requests_oauthlib import OAuth1
 
 from connections import broker
-from connections.models import Connection, OAuthFlow
+from connections.models import Connection, Environment, OAuthFlow
 from connections.schemas import Secrets
-from connections.services.credentials import save_connected
+from connections.services.credentials import environment_name, save_connected
 from connections.services.flows import FLOW_LIFETIME, FlowError, claim, ensure_flow_current
 from connections.services.injection import allowed_hosts
 from connections.services.tokens import fill_url
@@ -52,7 +52,14 @@ def _post(
     return values
 
 
-def start(connection: Connection, *, user: User, session_key: str, redirect_uri: str) -> str:
+def start(
+    connection: Connection,
+    *,
+    user: User,
+    session_key: str,
+    redirect_uri: str,
+    environment: str = Environment.PRODUCTION,
+) -> str:
     """Get a request token and return the provider's authorization URL (RFC 5849 2.1, 2.2)."""
     key, secret = connection.oauth_client()
     auth = OAuth1(key, client_secret=secret, callback_uri=redirect_uri)
@@ -75,6 +82,7 @@ def start(connection: Connection, *, user: User, session_key: str, redirect_uri:
         request_token_secret=values.get("oauth_token_secret", ""),
         redirect_uri=redirect_uri,
         token_url=token_url,
+        environment=environment_name(environment),
         expires_at=timezone.now() + FLOW_LIFETIME,
     )
     query = urlencode({"oauth_token": values["oauth_token"]})
@@ -115,4 +123,10 @@ def _save_connected(flow: OAuthFlow, user: User, values: dict[str, str]) -> None
     secrets = Secrets(
         access_token=values["oauth_token"], token_secret=values.get("oauth_token_secret", "")
     )
-    save_connected(connection, user=user, fill=lambda c: c.set_secrets(secrets), method="oauth1")
+    save_connected(
+        connection,
+        user=user,
+        fill=lambda c: c.set_secrets(secrets),
+        method="oauth1",
+        environment=flow.environment,
+    )

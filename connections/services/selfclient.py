@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.views.decorators.debug import sensitive_variables
 
-from connections.models import AuthType, Connection, Credential, GrantType, Service
+from connections.models import AuthType, Connection, Credential, Environment, GrantType, Service
 from connections.services import tokens
 from connections.services.credentials import save_connected
 
@@ -84,6 +84,7 @@ def connect_with_code(
     client_secret: str,
     code: str,
     user: User | None,
+    environment: str = Environment.PRODUCTION,
 ) -> Credential:
     """Exchange a self-client grant code and mark the connection Connected by ``user``.
 
@@ -103,19 +104,22 @@ def connect_with_code(
     stored = connection.client_id, connection.client_secret
     # The exchange authenticates with the pasted client; kept only if it succeeds.
     connection.client_id, connection.client_secret = client_id, client_secret
+    token_url = tokens.fill_url(service.token_url, connection)  # on the connection's DC
     try:
         response = tokens.post_token(
             connection,
-            service.token_url,
+            token_url,
             {"grant_type": "authorization_code", "code": code},
             secrets=(code,),
         )
     except tokens.TokenError as error:
         connection.client_id, connection.client_secret = stored
-        raise SelfClientError(explain(error, service.token_url), error.code) from None
+        raise SelfClientError(explain(error, token_url), error.code) from None
 
     def fill(credential: Credential) -> None:
         connection.save(update_fields=["client_id", "client_secret", "updated_at"])
         tokens.store_tokens(credential, response)
 
-    return save_connected(connection, user=user, fill=fill, method="self_client")
+    return save_connected(
+        connection, user=user, fill=fill, method="self_client", environment=environment
+    )

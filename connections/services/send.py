@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from connections import broker
-from connections.models import AuthType, Connection, Credential
+from connections.models import AuthType, Connection, Credential, Environment
 from connections.services import tokens, urlparams
 from connections.services.injection import injection_for
 from console.models import Topping, User
@@ -43,7 +43,8 @@ class _Loaded:
     refreshable: bool  # an OAuth 2.0 token that a 401 should refresh once
 
 
-_cache: dict[tuple[str, int | None, int | None], _Loaded] = {}
+_Key = tuple[str, int | None, int | None, str]
+_cache: dict[_Key, _Loaded] = {}
 
 
 class ConnectionUnusable(Exception):
@@ -94,34 +95,36 @@ def forget(credential_id: int | None = None) -> None:
                 del _cache[key]
 
 
-def _key(
-    ref: str, topping: Topping | None, user: User | None
-) -> tuple[str, int | None, int | None]:
-    return (ref, topping.pk if topping else None, getattr(user, "pk", None))
+def _key(ref: str, topping: Topping | None, user: User | None, environment: str) -> _Key:
+    return (ref, topping.pk if topping else None, getattr(user, "pk", None), environment)
 
 
-def _remember(key: tuple[str, int | None, int | None], loaded: _Loaded) -> None:
+def _remember(key: _Key, loaded: _Loaded) -> None:
     with _cache_lock:
         _cache[key] = loaded
 
 
-def _load(ref: str, topping: Topping | None, user: User | None) -> _Loaded:
-    key = _key(ref, topping, user)
+def _load(ref: str, topping: Topping | None, user: User | None, environment: str) -> _Loaded:
+    key = _key(ref, topping, user, environment)
     now = time.monotonic()
     cached = _cache.get(key)
     if cached and cached.expires > now and not tokens.needs_refresh(cached.credential):
         return cached
     connection = resolve(ref, topping=topping)
-    credential = connection.credential_for(user)
+    credential = connection.credential_for(user, environment)
+    # The other environment's credential is never a fallback: a sandbox run must not act on
+    # production data, and a published version must not run on a test account.
+    where = f" in {environment}"
     if credential is None or credential.status == Credential.Status.NOT_CONNECTED:
         who = f" for {user.email}" if connection.user_level and user is not None else ""
         raise ConnectionUnusable(
-            f"Connection '{connection.link_name}' is not connected{who}: authorize it first."
+            f"Connection '{connection.link_name}' is not connected{who}{where}: authorize "
+            f"its {environment} credential first."
         )
     if credential.status != Credential.Status.CONNECTED:
         raise ConnectionUnusable(
-            f"Connection '{connection.link_name}' is {credential.get_status_display().lower()}: "
-            "reconnect it."
+            f"Connection '{connection.link_name}' is {credential.get_status_display().lower()}"
+            f"{where}: reconnect it."
         )
     if connection.service.auth_type == AuthType.OAUTH2 and tokens.needs_refresh(credential):
         credential = _refresh(credential)
@@ -189,13 +192,15 @@ def send(
     topping: Topping | None = None,
     timeout: float | None = None,
     max_bytes: int | None = None,
+    environment: str = Environment.PRODUCTION,
 ) -> broker.BrokerResponse:
     """Send a request with connection ``ref`` (``namespace__link`` or a bare link name).
 
-    Relative URLs are joined to the service's API base URL. Raises ``ConnectionUnusable`` or
-    ``broker.BrokerError``; the response never carries the credential.
+    Relative URLs are joined to the service's API base URL; the credential is the one
+    authorized for ``environment``. Raises ``ConnectionUnusable`` or ``broker.BrokerError``;
+    the response never carries the credential.
     """
-    loaded = _load(ref, topping, user)
+    loaded = _load(ref, topping, user, environment)
     if not url.lower().startswith(("http://", "https://")):
         if not loaded.base_url:
             raise ConnectionUnusable(
@@ -220,7 +225,7 @@ def send(
         # (and this process's next calls) use the newest token.
         credential = _refresh(credential, force=True)
         retry = _prepare(loaded.connection, credential, expires=time.monotonic() + CACHE_SECONDS)
-        _remember(_key(ref, topping, user), retry)
+        _remember(_key(ref, topping, user, environment), retry)
         injection = retry.injection
         response = broker.send(method, url, injection=injection, **options)
     # A provider that echoes the request (debug endpoints, error pages) must not hand the

@@ -70,7 +70,7 @@ class TokenResponse:
 
 def fill_url(url: str, connection: Connection) -> str:
     """``url`` with the connection's values spliced in; ``UrlParamError`` if unsafe."""
-    return urlparams.fill(connection.service, url, connection.url_values)
+    return urlparams.fill(connection.service, url, connection.url_values, connection.data_centre)
 
 
 CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -20,6 +20,7 @@ from connections.models import AuthType, Service
 from connections.schemas import (
     FLOW_URL_FIELDS,
     PLACEHOLDER_RE,
+    DataCentre,
     UrlParam,
     may_come_from_callback,
     placeholders,
@@ -68,20 +69,55 @@ def _substitute(
     return PLACEHOLDER_RE.sub(one, text)
 
 
-def allowed_hosts(service: Service, values: Mapping[str, str]) -> tuple[str, ...]:
-    """The service's allowed hosts with valid values filled in.
+def data_centre(service: Service, key: str) -> DataCentre | None:
+    """The data centre ``key`` names, when it is not the default one (the URLs' own)."""
+    centres = service.data_centre_list()
+    if not key or not centres or key == centres[0].key:
+        return None
+    for centre in centres:
+        if centre.key == key:
+            return centre
+    raise UrlParamError(f"{service.name} has no data centre {key!r}.")
+
+
+def _move(url: str, centre: DataCentre | None) -> str:
+    """``url`` on ``centre``'s host for its host (only the host changes)."""
+    if centre is None or not url:
+        return url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    moved = centre.host(host)
+    if moved == host:
+        return url
+    netloc = moved if parts.port is None else f"{moved}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def allowed_hosts(
+    service: Service, values: Mapping[str, str], data_centre_key: str = ""
+) -> tuple[str, ...]:
+    """The service's allowed hosts with valid values filled in, in the chosen data centre.
 
     A host whose value is missing or invalid keeps its ``{placeholder}``, which matches no
     real host: the list never turns empty (empty would mean "any host").
     """
     params = _params(service)
-    return tuple(
+    centre = data_centre(service, data_centre_key)
+    hosts = (
         _substitute(host, params, values, strict=False).lower() for host in service.allowed_hosts
     )
+    return tuple(centre.host(host) if centre else host for host in hosts)
 
 
-def fill(service: Service, template: str, values: Mapping[str, str]) -> str:
-    """``template`` with ``values`` spliced in, or ``UrlParamError``."""
+def fill(
+    service: Service, template: str, values: Mapping[str, str], data_centre_key: str = ""
+) -> str:
+    """``template`` with ``values`` spliced in, on the chosen data centre's host, or
+    ``UrlParamError``."""
+    return _move(_fill(service, template, values), data_centre(service, data_centre_key))
+
+
+def _fill(service: Service, template: str, values: Mapping[str, str]) -> str:
     if not template or "{" not in template:
         return template
     params = _params(service)

@@ -32,4 +32,19 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def clipboard_page(browser, live_server):
+    """A page allowed to read the clipboard, that keeps the console's error messages."""
+    context = browser.new_context(
+        base_url=live_server.url, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
 from tests.connections.conftest import oauth_server  # noqa: E402, F401

@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from connections.models import AuthType, Service
-from tests.conftest import PASSWORD
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,11 +27,7 @@ def test_create_and_connect_to_local_oauth_server(page, live_server, oauth_serve
         client_id="console-client",
         client_secret="console-secret",
     )
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/toppings/")
+    sign_in(page, owner)
     page.goto(f"/t/{topping.namespace}/connections/new/local_oauth/")
     page.fill("#id_name", "Books Sync")
     assert page.input_value("#id_link_name") == "books_sync"

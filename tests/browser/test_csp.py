@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.helpers import sign_in
 
 WATCH_VIOLATIONS = """
 window.cspViolations = [];
@@ -21,11 +21,7 @@ def signed_in(page, owner, topping):
     owner.is_staff = owner.is_superuser = True
     owner.save()
     page.add_init_script(WATCH_VIOLATIONS)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/toppings/")
+    sign_in(page, owner)
     return page
 
 

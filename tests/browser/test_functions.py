@@ -1,17 +1,9 @@
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.helpers import sign_in
 from workflows.models import Execution, Function
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/toppings/")
 
 
 def test_write_a_function_and_save_and_execute_it(page, topping, teammate):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from releases.models import Version
-from tests.browser.test_functions import sign_in
+from tests.browser.helpers import sign_in
 from workflows.functions import save_function
 from workflows.models import Function
 

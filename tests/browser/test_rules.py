@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.test_functions import sign_in
+from tests.browser.helpers import sign_in
 from workflows.functions import save_function
 from workflows.models import Action, Function, Rule
 

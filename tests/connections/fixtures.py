@@ -129,7 +129,9 @@ def canary_connection(make_service, make_connection, echo_server, loopback_allow
     return connection
 
 
-def connect_by_code(connection: Connection, oauth_server, user) -> Connection:
+def connect_by_code(
+    connection: Connection, oauth_server, user, environment: str = "production"
+) -> Connection:
     """Run the real authorization-code exchange against the loopback provider, without a
     browser: start, let the provider approve at once, finish with its redirect's query."""
     import requests
@@ -141,6 +143,7 @@ def connect_by_code(connection: Connection, oauth_server, user) -> Connection:
         user=user,
         session_key="s1",
         redirect_uri=oauth_server.clients["console-client"].redirect_uris[0],
+        environment=environment,
     )
     answer = requests.get(url + "&auto=1", allow_redirects=False, timeout=10)
     params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))

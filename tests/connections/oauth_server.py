@@ -374,6 +374,7 @@ class OAuthTestServer:
         doc = {
             "issuer": self.issuer or url, "authorization_endpoint": f"{url}/authorize",
             "token_endpoint": f"{url}/token", "revocation_endpoint": f"{url}/revoke",
+            "userinfo_endpoint": f"{url}/api/me",
             "scopes_supported": list(DEFAULT_SCOPES), "response_types_supported": ["code"],
             "grant_types_supported": list(DEFAULT_GRANT_TYPES),
             "token_endpoint_auth_methods_supported": list(self.metadata_auth_methods),

@@ -31,14 +31,25 @@ CATEGORIES = {
     "E-commerce",
     "Communication",
     "Calendar",
+    "HR",
+    "Analytics",
+    "Social",
+    "Telephony",
+    "Monitoring",
+    "Hosting",
+    "Shipping",
+    "Design",
+    "Content",
 }
 AUTH_TYPES = {"oauth2", "api_key", "basic", "bearer", "oauth1"}
 GRANT_TYPES = {"authorization_code", "client_credentials"}
 SCOPE_DELIMITERS = {",", " ", "+"}
 PARAM_TYPES = {"header", "query", "form"}
-TOKEN_AUTH_METHODS = {"client_secret_post", "client_secret_basic"}
+TOKEN_AUTH_METHODS = {"client_secret_post", "client_secret_basic", "none"}
+VERIFY_METHODS = {"GET", "POST"}
+ZOHO_DC_KEYS = ["com", "eu", "in", "com.au", "jp", "ca", "sa", "com.cn"]
 OAUTH_URL_FIELDS = ("authorize_url", "token_url", "refresh_url", "revoke_url")
-URL_FIELDS = (*OAUTH_URL_FIELDS, "api_base_url", "docs_url")
+URL_FIELDS = (*OAUTH_URL_FIELDS, "api_base_url", "docs_url", "source_url")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 HOST_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -51,6 +62,19 @@ ZOHO_APPS = {
     "zoho_invoice",
     "zoho_desk",
     "zoho_projects",
+    "zoho_mail",
+    "zoho_sign",
+    "zoho_inventory",
+    "zoho_people",
+    "zoho_workdrive",
+    "zoho_recruit",
+    "zoho_campaigns",
+    "zoho_analytics",
+    "zoho_creator",
+    "zoho_cliq",
+    "zoho_billing",
+    "zoho_expense",
+    "zoho_meeting",
 }
 
 
@@ -61,6 +85,7 @@ def _load():
 
 CATALOG = _load()
 SERVICES = CATALOG["services"]
+DATA_CENTRE_SETS = CATALOG.get("data_centre_sets", {})
 BY_KEY = {s["key"]: s for s in SERVICES}
 
 
@@ -87,6 +112,22 @@ def _urls(service):
     return [service[f] for f in URL_FIELDS if service[f]]
 
 
+def _verify_url(service):
+    verify = service["verify"]
+    return verify["url"] if isinstance(verify, dict) else None
+
+
+def _dc_hosts(service):
+    """Every host a data-centre set must map for this entry: the hosts of its OAuth URLs,
+    API base URL and verification URL, and its allowed hosts (the apex of ``*.`` patterns)."""
+    urls = [service[f] for f in (*OAUTH_URL_FIELDS, "api_base_url") if service[f]]
+    urls.append(_verify_url(service))
+    hosts = {_host(url) for url in urls if url}
+    for pattern in service["allowed_hosts"]:
+        hosts.add(pattern[2:] if pattern.startswith("*.") else pattern)
+    return hosts
+
+
 service_params = pytest.mark.parametrize("service", SERVICES, ids=[s["key"] for s in SERVICES])
 
 
@@ -94,13 +135,18 @@ service_params = pytest.mark.parametrize("service", SERVICES, ids=[s["key"] for 
 
 
 def test_top_level_shape():
-    assert set(CATALOG) == {"version", "services"}
-    assert CATALOG["version"] == 1
+    assert list(CATALOG) == ["version", "data_centre_sets", "services"]
+    assert CATALOG["version"] == 2
     assert isinstance(SERVICES, list)
+    assert isinstance(DATA_CENTRE_SETS, dict)
 
 
-def test_at_least_fifty_services():
-    assert len(SERVICES) >= 50
+def test_at_least_one_hundred_twenty_services():
+    assert len(SERVICES) >= 120
+
+
+def test_at_least_fourteen_zoho_entries():
+    assert len([s for s in SERVICES if s["key"].startswith("zoho_")]) >= 14
 
 
 def test_at_least_eight_categories_used():
@@ -210,6 +256,7 @@ def test_value_types(service):
 def test_urls_are_https_with_host(service):
     assert service["api_base_url"], "api_base_url is required"
     assert service["docs_url"], "docs_url is required"
+    assert service["source_url"], "source_url is required"
     for field in URL_FIELDS:
         url = service[field]
         if url is None:
@@ -223,6 +270,144 @@ def test_urls_are_https_with_host(service):
         assert urlsplit(service["issuer"]).hostname
 
 
+# --------------------------------------------------------------------------- data centres
+
+
+def test_data_centre_sets_are_lists_of_key_name_hosts():
+    assert DATA_CENTRE_SETS, "at least one data-centre set"
+    for name, dcs in DATA_CENTRE_SETS.items():
+        assert KEY_RE.match(name), name
+        assert isinstance(dcs, list) and dcs, name
+        for dc in dcs:
+            assert set(dc) == {"key", "name", "hosts"}, (name, dc)
+            assert isinstance(dc["key"], str) and dc["key"].strip()
+            assert isinstance(dc["name"], str) and dc["name"].strip()
+            assert isinstance(dc["hosts"], dict) and dc["hosts"]
+        keys = [dc["key"] for dc in dcs]
+        assert len(keys) == len(set(keys)), name
+
+
+def test_zoho_data_centres_in_order():
+    assert [dc["key"] for dc in DATA_CENTRE_SETS["zoho"]] == ZOHO_DC_KEYS
+
+
+@pytest.mark.parametrize("set_name", sorted(DATA_CENTRE_SETS))
+def test_data_centres_map_the_same_hosts(set_name):
+    dcs = DATA_CENTRE_SETS[set_name]
+    key_sets = [set(dc["hosts"]) for dc in dcs]
+    assert all(keys == key_sets[0] for keys in key_sets), set_name
+
+
+@pytest.mark.parametrize("set_name", sorted(DATA_CENTRE_SETS))
+def test_data_centre_hosts_cover_every_entry_of_the_set(set_name):
+    mapped = set(DATA_CENTRE_SETS[set_name][0]["hosts"])
+    members = [s for s in SERVICES if s["data_centres"] == set_name]
+    assert members, set_name
+    for s in members:
+        missing = _dc_hosts(s) - mapped
+        assert not missing, (s["key"], missing)
+
+
+@pytest.mark.parametrize("set_name", sorted(DATA_CENTRE_SETS))
+def test_data_centre_host_values(set_name):
+    dcs = DATA_CENTRE_SETS[set_name]
+    default = dcs[0]
+    for host, value in default["hosts"].items():
+        assert value == host, "the first (default) data centre maps every host to itself"
+    for dc in dcs:
+        for host, value in dc["hosts"].items():
+            assert HOST_RE.match(host) and not host.startswith("*."), (dc["key"], host)
+            assert isinstance(value, str) and HOST_RE.match(value), (dc["key"], host, value)
+            assert not value.startswith("*."), (dc["key"], value)
+        by_value = {}
+        for host, value in dc["hosts"].items():
+            by_value.setdefault(value, set()).add(default["hosts"][host])
+        for value, originals in by_value.items():
+            assert len(originals) == 1, (dc["key"], value, originals)
+
+
+def test_zoho_data_centres_known_hosts():
+    dcs = {dc["key"]: dc["hosts"] for dc in DATA_CENTRE_SETS["zoho"]}
+    assert dcs["com"]["accounts.zoho.com"] == "accounts.zoho.com"
+    assert dcs["eu"]["accounts.zoho.com"] == "accounts.zoho.eu"
+    assert dcs["in"]["accounts.zoho.com"] == "accounts.zoho.in"
+    assert dcs["com.au"]["accounts.zoho.com"] == "accounts.zoho.com.au"
+    assert dcs["jp"]["accounts.zoho.com"] == "accounts.zoho.jp"
+    assert dcs["ca"]["accounts.zoho.com"] == "accounts.zohocloud.ca"
+    assert dcs["sa"]["accounts.zoho.com"] == "accounts.zoho.sa"
+    assert dcs["com.cn"]["accounts.zoho.com"] == "accounts.zoho.com.cn"
+    assert dcs["eu"]["www.zohoapis.com"] == "www.zohoapis.eu"
+    assert dcs["ca"]["www.zohoapis.com"] == "www.zohoapis.ca"
+    assert dcs["com.cn"]["www.zohoapis.com"] == "www.zohoapis.com.cn"
+    assert dcs["ca"]["desk.zoho.com"] == "desk.zohocloud.ca"
+    # Every value stays within the data centre's own domains.
+    suffixes = {
+        "eu": (".zoho.eu", ".zohoapis.eu", "zohoapis.eu"),
+        "in": (".zoho.in", ".zohoapis.in", "zohoapis.in"),
+        "com.au": (".zoho.com.au", ".zohoapis.com.au", "zohoapis.com.au"),
+        "jp": (".zoho.jp", ".zohoapis.jp", "zohoapis.jp"),
+        "ca": (".zohocloud.ca", ".zohoapis.ca", "zohoapis.ca"),
+        "sa": (".zoho.sa", ".zohoapis.sa", "zohoapis.sa"),
+        "com.cn": (".zoho.com.cn", ".zohoapis.com.cn", "zohoapis.com.cn"),
+    }
+    for key, ends in suffixes.items():
+        for value in dcs[key].values():
+            assert value.endswith(ends), (key, value)
+
+
+@service_params
+def test_data_centres_field(service):
+    value = service["data_centres"]
+    assert value is None or value in DATA_CENTRE_SETS, value
+    if service["key"].startswith("zoho_"):
+        assert value == "zoho"
+
+
+# --------------------------------------------------------------------------- source and verify
+
+
+@service_params
+def test_source_url_is_https_with_host(service):
+    url = service["source_url"]
+    assert isinstance(url, str) and url
+    parts = urlsplit(url)
+    assert parts.scheme == "https", url
+    assert parts.hostname and HOST_RE.match(parts.hostname), url
+    assert not PLACEHOLDER_RE.search(url), url
+
+
+@service_params
+def test_verify_request(service):
+    verify = service["verify"]
+    assert isinstance(verify, dict)
+    assert set(verify) == {"method", "url", "body", "description"}
+    assert verify["method"] in VERIFY_METHODS
+    if verify["method"] != "POST":
+        assert verify["body"] is None
+    assert verify["body"] is None or isinstance(verify["body"], dict)
+    assert isinstance(verify["description"], str) and verify["description"].strip()
+    url = verify["url"]
+    assert isinstance(url, str)
+    parts = urlsplit(_fill(url))
+    assert parts.scheme == "https", url
+    assert parts.hostname and HOST_RE.match(parts.hostname), url
+    assert "{" not in parts.hostname.replace("example", ""), url
+    declared = {p["name"] for p in service["url_params"]}
+    used = set(PLACEHOLDER_RE.findall(url))
+    assert used <= declared, f"undeclared placeholders in verify.url: {used - declared}"
+    assert _host_allowed(parts.hostname, service["allowed_hosts"]), (
+        parts.hostname,
+        service["allowed_hosts"],
+    )
+
+
+def test_token_auth_method_none_needs_pkce():
+    for s in SERVICES:
+        if s["token_auth_method"] == "none":
+            assert s["auth_type"] == "oauth2", s["key"]
+            assert s["pkce"] is True, s["key"]
+
+
 @service_params
 def test_placeholders_declared_in_url_params(service):
     declared = [p["name"] for p in service["url_params"]]
@@ -234,7 +419,7 @@ def test_placeholders_declared_in_url_params(service):
         assert re.match(r"^[a-z][a-z0-9_]*$", p["name"])
         assert p["label"].strip()
     used = set()
-    for url in _urls(service):
+    for url in [*_urls(service), _verify_url(service) or ""]:
         used.update(PLACEHOLDER_RE.findall(url))
     assert used <= set(declared), f"undeclared placeholders: {used - set(declared)}"
     assert set(declared) <= used, f"declared but unused: {set(declared) - used}"

@@ -87,7 +87,7 @@ def test_basic_only_client_connects_refreshes_and_revokes(
     assert renewal["auth_method"] == "client_secret_basic"
     assert "client_secret" not in renewal["params"]
 
-    assert manage.revoke(connection, user=None) == "revoked at the provider"
+    assert manage.revoke(connection, user=None, environment="sandbox") == "revoked at the provider"
     revocation = oauth_server.revoke_requests[-1]
     assert _basic(revocation) == (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
     assert "client_secret" not in revocation["params"]

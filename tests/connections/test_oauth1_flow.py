@@ -93,7 +93,9 @@ def test_three_legged_connect_then_signed_call(signed_in, topping, oauth1_servic
     assert access_token not in stored and credential.secrets.token_secret not in stored
     assert "Connected" in signed_in.get(connection.get_absolute_url()).content.decode()
 
-    answer = send.send("legacy", "GET", "resource?page=2", topping=topping)
+    # "Create and Connect" authorizes the sandbox credential, which sandbox runs use.
+    assert connection.credentials.get().environment == "sandbox"
+    answer = send.send("legacy", "GET", "resource?page=2", topping=topping, environment="sandbox")
     assert answer.status == 200
     assert answer.json() == {"user": "alice", "method": "GET", "query": {"page": "2"}}
     assert provider.resource_calls == [{"user": "alice", "method": "GET", "query": {"page": "2"}}]

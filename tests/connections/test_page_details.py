@@ -104,6 +104,7 @@ def _expire(connection: Connection, error: str = "The provider refused (invalid_
 def test_revoke_is_offered_on_connected_and_expired_only(bearer_connection, owner, client_for):
     client = client_for(owner)
     revoke = reverse("connections:revoke", args=[bearer_connection.topping.namespace, "pat"])
+    revoke += "?environment=production"
     assert f'href="{revoke}"' in _detail(client, bearer_connection)
     _expire(bearer_connection)
     assert f'href="{revoke}"' in _detail(client, bearer_connection)
@@ -115,7 +116,8 @@ def test_revoke_asks_first_then_posts(bearer_connection, owner, client_for):
     client = client_for(owner)
     url = reverse("connections:revoke", args=[bearer_connection.topping.namespace, "pat"])
     body = client.get(url).content.decode()
-    assert "Revoke Pat?" in body
+    assert "Revoke the production authorization of Pat?" in body
+    url += "?environment=production"
     assert re.search(rf'<form method="post" action="{re.escape(url)}"', body)
     assert "confirm(" not in body
     assert Credential.objects.get().status == Credential.Status.CONNECTED  # GET changed nothing
@@ -199,7 +201,9 @@ def test_expired_page_shows_the_error_and_reconnect(bearer_connection, owner, cl
     assert "now Expired" in notice
     assert "gone (invalid_grant)" in notice
     connect = reverse("connections:connect", args=[bearer_connection.topping.namespace, "pat"])
-    assert f'action="{connect}"' in notice and ">Reconnect</button>" in notice
+    assert (
+        f'action="{connect}?environment=production"' in notice and ">Reconnect</button>" in notice
+    )
 
 
 def test_connected_page_has_no_expired_notice(bearer_connection, owner, client_for):

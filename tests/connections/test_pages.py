@@ -92,8 +92,10 @@ def test_key_service_create_and_connect_goes_to_values_form(topping, owner, clie
         reverse("connections:create", args=[topping.namespace, "stripe"]),
         {"name": "Stripe", "link_name": "stripe", "connect": "1"},
     )
-    assert response["Location"] == reverse(
-        "connections:credentials", args=[topping.namespace, "stripe"]
+    # A new connection is authorized in the sandbox first.
+    assert response["Location"] == (
+        reverse("connections:credentials", args=[topping.namespace, "stripe"])
+        + "?environment=sandbox"
     )
 
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from connections import broker
 from connections.forms import DESTINATION_FORM_FIELDS
 from connections.models import AuthType, Credential, OAuthFlow
+from connections.schemas import Secrets
 from connections.services import manage, send
+from connections.services.credentials import save_connected
 from console.models import AuditEntry
 from tests.connections.fixtures import CANARY
 
@@ -28,19 +30,34 @@ def wide_allowlist(settings):
 
 @pytest.fixture
 def service(make_service, echo_server, wide_allowlist):
+    # OAuth 2.0 (client credentials), so that every destination field applies to it: the
+    # form ignores the fields of other authentication types.
     return make_service(
-        "acme", AuthType.BEARER, echo_server.url, docs_url="https://docs.acme.example.com/"
+        "acme",
+        AuthType.OAUTH2,
+        echo_server.url,
+        docs_url="https://docs.acme.example.com/",
+        grant_type="client_credentials",
+        token_url=f"{echo_server.url}/token",
+        client_id="acme-client",
+        client_secret="acme-client-secret",
+        token_auth_method="client_secret_basic",
     )
 
 
 @pytest.fixture
 def connections(service, make_connection, owner, teammate):
     """A shared connection and a user-level one that both members connected."""
+
+    def connect(connection, token, user):
+        fill = lambda credential: credential.set_secrets(Secrets(access_token=token))  # noqa: E731
+        save_connected(connection, user=user, fill=fill, method="client_credentials")
+
     shared = make_connection(service, "shared")
-    manage.connect_with_values(shared, values={"token": CANARY}, user=owner)
+    connect(shared, CANARY, owner)
     personal = make_connection(service, "personal", user_level=True)
     for user in (owner, teammate):
-        manage.connect_with_values(personal, values={"token": f"{CANARY}-{user.pk}"}, user=user)
+        connect(personal, f"{CANARY}-{user.pk}", user)
     return [shared, personal]
 
 

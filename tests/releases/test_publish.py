@@ -135,7 +135,7 @@ def test_a_connection_that_is_not_connected_blocks_publishing(
     client = client_for(owner)
 
     page = client.get(publish_url(topping)).content.decode()
-    assert "Connection books is referenced but not connected" in page
+    assert "Connection books is referenced but not connected in production" in page
     assert connection.get_absolute_url() in page
 
     publish_through_page(client, topping)

@@ -53,11 +53,11 @@ def test_a_books_task_connection_that_is_not_connected_blocks_publishing(
 ):
     connection = catalog_connection("zoho_books", "books")  # created, never authorized
     make_function("sync", BOOKS)
-    assert "Connection books is referenced but not connected" in messages(topping)
+    assert "Connection books is referenced but not connected in production" in messages(topping)
 
     client = client_for(owner)
     page = client.get(publish_url(topping)).content.decode()
-    assert "Connection books is referenced but not connected" in page
+    assert "Connection books is referenced but not connected in production" in page
     assert connection.get_absolute_url() in page
     client.post(publish_url(topping), {"notes": NOTES})
     assert not Version.objects.exists()

@@ -47,10 +47,14 @@ def make_rule(topping, owner):
 
 @pytest.fixture
 def api_connection(make_service, make_connection, echo_server, loopback_allowed, owner):  # noqa: F811
-    """A bearer-token connection ``books`` to the echo server, connected with the canary."""
+    """A bearer-token connection ``books`` to the echo server, connected with the canary in
+    both environments (sandbox runs and production runs each use their own)."""
     service = make_service("books_api", AuthType.BEARER, echo_server.url)
     connection = make_connection(service, "books")
-    manage.connect_with_values(connection, values={"token": CANARY}, user=owner)
+    for environment in ("sandbox", "production"):
+        manage.connect_with_values(
+            connection, values={"token": CANARY}, user=owner, environment=environment
+        )
     return connection
 
 
