@@ -36,7 +36,7 @@ class CredentialInline(admin.TabularInline):
     model = Credential
     extra = 0
     can_delete = False
-    fields = ("user", "status", "expires_at", "last_refreshed_at", "last_error")
+    fields = ("environment", "user", "status", "expires_at", "last_refreshed_at", "last_error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -65,13 +65,14 @@ class CredentialAdmin(admin.ModelAdmin):
     list_display = (
         "connection",
         "topping",
+        "environment",
         "user",
         "status",
         "expires_at",
         "last_refreshed_at",
         "last_error",
     )
-    list_filter = ("status", "connection__service__auth_type")
+    list_filter = ("environment", "status", "connection__service__auth_type")
     search_fields = ("connection__link_name", "connection__topping__namespace", "user__email")
     fields = (
         "connection",
