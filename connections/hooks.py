@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 UsageFinder = Callable[["Connection"], "Iterable[Usage]"]
 
+SandboxAuthorization = Callable[["Connection"], "str | None"]
+
 USAGE_FINDERS: Hook[UsageFinder] = Hook("connections.hooks.USAGE_FINDERS")
 """``finder(connection) -> [Usage]``: the places an app refers to a connection (a function,
 a rule's webhook). The connection page lists them, and a connection in use cannot be
 deleted."""
+
+SANDBOX_AUTHORIZATION: Hook[SandboxAuthorization] = Hook("connections.hooks.SANDBOX_AUTHORIZATION")
+"""``where(connection) -> url | None``: a page that authorizes the connection's sandbox
+credential instead of the provider (an emulated app's consent page, which needs no client
+ID). The first that answers a URL wins; Connect in the sandbox goes there."""

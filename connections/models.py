@@ -120,6 +120,9 @@ class Service(models.Model):
     # The provider's data centres, each {"key", "name", "hosts": {host: host there}}; the
     # first is the default, whose hosts are the ones in the URLs above.
     data_centres = models.JSONField(default=list, blank=True)
+    # The API's resources, described as data (``connections.catalog.description``): the
+    # sandbox emulates a service that has one, and ``manage.py emulate`` serves it.
+    api = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True)
     # OAuth client (consumer key/secret for OAuth 1.0a): set by the operator for catalog
     # services, by the developer for custom ones; a connection may bring its own.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from connections import access
+from connections import access, hooks
 from connections.forms import (
     ConnectionForm,
     CredentialValuesForm,
@@ -127,6 +127,11 @@ def connection_create(request: HttpRequest, namespace: str, service_key: str) ->
 
 def _connect(request: HttpRequest, connection: Connection, environment: str) -> HttpResponse:
     service = connection.service
+    if environment == Environment.SANDBOX:
+        for where in hooks.SANDBOX_AUTHORIZATION:
+            url = where(connection)
+            if url:
+                return redirect(url)
     if service.auth_type == AuthType.OAUTH2 and service.grant_type == GrantType.CLIENT_CREDENTIALS:
         try:
             manage.connect_client_credentials(

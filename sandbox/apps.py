@@ -5,9 +5,11 @@ class SandboxConfig(AppConfig):
     name = "sandbox"
 
     def ready(self) -> None:
+        from connections import hooks as connection_hooks
         from console.api import api as root
-        from sandbox import api, stubs
+        from sandbox import api, app_views, stubs
         from workflows import hooks
 
         root.add_router("/", api.router)
         hooks.ENVIRONMENT_HOSTS.register("sandbox", stubs.SandboxHost)
+        connection_hooks.SANDBOX_AUTHORIZATION.register(app_views.sandbox_authorization_url)

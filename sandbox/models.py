@@ -114,3 +114,64 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} {self.item_id}"
+
+
+class AppRecord(models.Model):
+    """A record of an emulated app (a Zoho Books contact, say) in a topping's sandbox."""
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="app_records")
+    service = models.ForeignKey("connections.Service", on_delete=models.CASCADE, related_name="+")
+    resource = models.CharField(max_length=60)
+    record_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topping", "service", "resource", "record_id"], name="unique_app_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.key} {self.resource} {self.record_id}"
+
+
+class AppCounter(models.Model):
+    """The next id (or invoice number, ...) an emulated app hands out."""
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("connections.Service", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topping", "service", "name"], name="unique_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
+
+
+class AppCall(models.Model):
+    """One call an emulated app answered, for the sandbox's browser (bodies truncated)."""
+
+    topping = models.ForeignKey(Topping, on_delete=models.CASCADE, related_name="app_calls")
+    service = models.ForeignKey("connections.Service", on_delete=models.CASCADE, related_name="+")
+    resource = models.CharField(max_length=60, blank=True)
+    method = models.CharField(max_length=10)
+    url = models.CharField(max_length=1000)
+    status = models.PositiveSmallIntegerField()
+    request = models.TextField(blank=True)
+    response = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["topping", "service", "-id"], name="app_call_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url} → {self.status}"

@@ -7,10 +7,14 @@ their forms; record changes go through ``sandbox.store``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
+from connections.models import Connection, Credential, Service
 from console.audit import log_action
 from console.models import Topping, User
+from sandbox.emulation import apps
 from sandbox.models import (
     CollectionItem,
     EmulatedCollection,
@@ -62,6 +66,7 @@ def reset_sandbox(topping: Topping, *, user: User | None) -> dict[str, int]:
     in_sandbox = {"topping": topping, "environment": Environment.SANDBOX}
     counts = {
         "records": SandboxRecord.objects.filter(topping=topping).delete()[0],
+        "app_records": apps.reset(topping),
         "items": CollectionItem.objects.filter(collection__topping=topping).delete()[0],
         "executions": Execution.objects.filter(**in_sandbox).delete()[0],
         "events": Event.objects.filter(**in_sandbox).delete()[0],
@@ -69,3 +74,31 @@ def reset_sandbox(topping: Topping, *, user: User | None) -> dict[str, int]:
     EmulatedCollection.objects.filter(topping=topping).update(next_id=1)
     log_action(topping, "sandbox.sandbox.reset", user=user, data=counts)
     return counts
+
+
+# ---------------------------------------------------------------------- emulated apps
+
+
+@transaction.atomic
+def reset_app(topping: Topping, service: Service, *, user: User | None) -> int:
+    """Empty one emulated app of the sandbox (records, counters, call log)."""
+    removed = apps.reset(topping, service)
+    log_action(topping, "sandbox.emulated_app.reset", user=user,
+               data={"service": service.key, "records": removed})  # fmt: skip
+    return removed
+
+
+@transaction.atomic
+def seed_app(
+    topping: Topping, service: Service, data: dict[str, Any] | str, *, user: User | None
+) -> int:
+    """Create records in an emulated app from a seed (all or nothing); ValueError says why."""
+    count = apps.seed(topping, service, data)
+    log_action(topping, "sandbox.emulated_app.seeded", user=user,
+               data={"service": service.key, "records": count})  # fmt: skip
+    return count
+
+
+def authorize_emulated(connection: Connection, *, user: User | None) -> Credential:
+    """Authorize the connection's sandbox credential against its service's emulated app."""
+    return apps.authorize(connection, user=user)

@@ -297,11 +297,40 @@ def _failure(code: str, message: str, details: dict | None = None) -> dict:
     }
 
 
+def _lookup_id(value: Any) -> str:
+    return str(value.get("id", "")) if isinstance(value, dict) else str(value or "")
+
+
 class SandboxStore:
     """Answers integration tasks against the sandbox's records (``SandboxHost.store()``)."""
 
     def __init__(self, topping, user=None, host=None) -> None:
         self.topping, self.user = topping, user
+
+    def _related(self, module: schema.Module, call: RecordCall) -> dict:
+        """The records of ``module`` whose lookup to ``call.parent_module`` names the record
+        (a company's contacts, a contact's deals), as the host's related-list API answers."""
+        parent = schema.get_module(self.topping, call.parent_module)
+        if parent is None:
+            return _failure("INVALID_MODULE", "the module name given seems to be invalid")
+        lookups = [
+            f["api_name"]
+            for f in module.fields
+            if f["type"] == "lookup" and f.get("lookup") == parent.api_name
+        ]
+        if not lookups:
+            return _failure(
+                "INVALID_DATA",
+                f"{module.api_name} is not a related list of {parent.api_name}",
+                {"api_name": module.api_name},
+            )
+        rows = SandboxRecord.objects.filter(topping=self.topping, module=module.api_name)
+        found = [
+            row
+            for row in rows.order_by("pk")
+            if any(_lookup_id(row.data.get(name)) == call.record_id for name in lookups)
+        ]
+        return _page(found, call)
 
     def perform(self, call: RecordCall) -> Any:
         module = schema.get_module(self.topping, call.module)
@@ -323,6 +352,8 @@ class SandboxStore:
                 return _page(rows, call)
             if call.op == "search":
                 return _page(search(self.topping, module.api_name, call), call)
+            if call.op == "related":
+                return self._related(module, call)
             if call.op == "create":
                 created = create_record(
                     self.topping, module.api_name, call.data, user=self.user, fire=fire

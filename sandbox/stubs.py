@@ -17,7 +17,9 @@ from urllib.parse import parse_qsl, urlsplit
 from django.db import transaction
 from django.db.models import F
 
+from connections.services.send import resolve
 from deluge import DelugeRuntimeError, HttpResponse
+from sandbox.emulation import apps
 from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings, Stub
 from sandbox.store import SandboxStore
 from workflows.host import WorkflowHost
@@ -170,6 +172,8 @@ class SandboxHost(WorkflowHost):
         return self._store
 
     def _answer(self, method: str, url: str, request: dict) -> HttpResponse | None:
+        """Collections first, then stubs (a stub overrides one call of an emulated app),
+        then the emulated apps, then the topping's choice for unmatched calls."""
         found = collection_for(self.topping, url)
         if found is not None:
             return handle_collection(found[0], found[1], method, url, request)
@@ -179,6 +183,18 @@ class SandboxHost(WorkflowHost):
                 if stub.body.strip()[:1] in ("{", "[") and not headers:
                     headers = dict(JSON)
                 return HttpResponse(stub.status, stub.body, headers)
+        name = request.get("connection")
+        connection = resolve(name, topping=self.topping) if name else None
+        emulated = apps.answer(
+            self.topping, connection, method, url, {**request, "user": self.user}
+        )
+        if emulated is not None:
+            self.intercept_detail = {
+                "emulated": emulated.service,
+                "request_body": emulated.request_body,
+                "response_body": emulated.response_body,
+            }
+            return HttpResponse(emulated.status, emulated.text, dict(emulated.headers))
         if self.settings.unmatched == SandboxSettings.Unmatched.FAIL:
             raise DelugeRuntimeError(f"no stub matches {method.upper()} {url}")
         return None

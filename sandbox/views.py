@@ -248,7 +248,8 @@ def reset(request: HttpRequest, namespace: str) -> HttpResponse:
     counts = services.reset_sandbox(topping, user=request.user)
     messages.success(
         request,
-        f"Sandbox reset (records: {counts['records']}, collection items: {counts['items']}, "
+        f"Sandbox reset (records: {counts['records']}, emulated app records: "
+        f"{counts['app_records']}, collection items: {counts['items']}, "
         f"runs: {counts['executions']}).",
     )
     return redirect("sandbox:home", namespace)

@@ -13,7 +13,7 @@ import json as jsonlib
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +32,7 @@ from deluge import (
     InvokeRequest,
     shape_response,
 )
-from workflows import records
+from workflows import books, records
 
 TRANSIENT_BROKER_CODES = {"timeout", "connection"}
 
@@ -50,6 +50,17 @@ def absolute_url(connection, url: str) -> str:
     except UrlParamError as error:  # a stored value that no longer passes its pattern
         raise DelugeRuntimeError(str(error)) from None
     return urljoin(filled.rstrip("/") + "/", url.lstrip("/"))
+
+
+def _with_query(url: str, params: Any) -> str:
+    """``url`` with query ``params`` given apart from it, as the trace shows the call."""
+    if not params or not isinstance(params, dict):
+        return url
+    return (
+        url
+        + ("&" if "?" in url else "?")
+        + urlencode({str(k): _text(v) for k, v in params.items()})
+    )
 
 
 def is_transient_status(status: int) -> bool:
@@ -82,6 +93,8 @@ class WorkflowHost(Host):
         self.intercept = intercept
         # Sees every real (not stubbed) response: the sandbox records them as stubs.
         self.observe: Callable[[str, str, HttpResponse], None] | None = None
+        # What ``intercept`` adds to the trace of the call it answered (emulated, bodies).
+        self.intercept_detail: dict[str, Any] = {}
         self.idempotency_key = idempotency_key
         self.calls: list[dict] = []
         self.transient = False
@@ -125,10 +138,11 @@ class WorkflowHost(Host):
                 if connection:
                     # A stubbed call still needs the connection, so that tests are faithful.
                     target = absolute_url(resolve(connection, topping=self.topping), url)
-                entry["url"] = target
+                entry["url"] = _with_query(target, params)
                 answer = self.intercept(method, target, {"connection": connection, **options})
                 if answer is not None:
-                    entry.update(status=answer.status, stubbed=True)
+                    entry.update(status=answer.status, stubbed=True, **self.intercept_detail)
+                    self.intercept_detail = {}
                     return answer
             if connection:
                 response = send(
@@ -203,6 +217,9 @@ class WorkflowHost(Host):
         return shape_response(InvokeRequest(url=path), response)
 
     def integration(self, app: str, task: str, args: list) -> Any:
+        if app.lower() == "books":
+            rest, connection = records.take_connection("books", task, list(args))
+            return books.perform(self, task, rest, connection)
         if app.lower() not in records.HOST_APPS:
             return super().integration(app, task, args)
         call = records.parse_task(app.lower(), task, args)

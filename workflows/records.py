@@ -24,7 +24,7 @@ HOST_SERVICES = {"crm": "zoho_crm", "bigin": "zoho_bigin"}
 @dataclass
 class RecordCall:
     app: str
-    op: str  # get, list, search, create, update, delete
+    op: str  # get, list, search, create, update, delete, related
     module: str
     record_id: str | None = None
     data: dict = field(default_factory=dict)
@@ -34,6 +34,7 @@ class RecordCall:
     per_page: int = 200
     trigger: list = field(default_factory=list)
     connection: str | None = None
+    parent_module: str = ""  # related: the module of the record whose related list is read
 
 
 def _ints(args: list, start: int, defaults: tuple[int, ...]) -> list[int]:
@@ -63,10 +64,13 @@ def _options(value: Any) -> list:
 #   zoho.crm.createRecord(module, record, [options], [connection])
 #   zoho.crm.updateRecord(module, id, changes, [options], [connection])
 #   zoho.crm.upsert / bulkCreate(module, values, [options], [connection])
+#   zoho.crm.getRelatedRecords(relation, module, id, [page], [per_page], [connection])
 #   zoho.books.createRecord(module, org_id, data, connection)
 #   zoho.books.getRecords(module, org_id, search, connection)
 #   zoho.books.getRecordsByID(module, org_id, id, connection)
 #   zoho.books.updateRecord(module, org_id, id, data, connection)
+#   zoho.books.markStatus(module, org_id, id, status, connection)
+#   zoho.books.getOrganizations(connection)
 # Bigin's record tasks take the CRM's arguments; searchRecordsByEmail/Phone/Word and
 # deleteRecord (module and a value or id) are the console's own record tasks.
 _CRM_TASKS = {
@@ -82,11 +86,19 @@ _CRM_TASKS = {
     "upsert": 2,
     "bulkcreate": 2,
     "bulkupdate": 2,
+    "getrelatedrecords": 3,
 }
 TASK_CONNECTION_ARGUMENT = {
     "crm": _CRM_TASKS,
     "bigin": _CRM_TASKS,
-    "books": {"createrecord": 3, "getrecords": 3, "getrecordsbyid": 3, "updaterecord": 4},
+    "books": {
+        "createrecord": 3,
+        "getrecords": 3,
+        "getrecordsbyid": 3,
+        "updaterecord": 4,
+        "markstatus": 4,
+        "getorganizations": 0,
+    },
 }
 
 
@@ -99,7 +111,7 @@ def ends_with_connection(suite: str, task: str, count: int, after_collection: bo
     return after_collection if leading is None else count > leading
 
 
-def _take_connection(app: str, task: str, args: list) -> tuple[list, str | None]:
+def take_connection(app: str, task: str, args: list) -> tuple[list, str | None]:
     """Integration tasks take an optional connection name as their last argument."""
     after_collection = len(args) >= 2 and isinstance(args[-2], dict | list)
     if (
@@ -115,7 +127,7 @@ def parse_task(app: str, task: str, args: list) -> RecordCall:
     """The call ``zoho.<app>.<task>(args)`` stands for; a clear error when it is not one."""
     name = task.lower()
     label = f"zoho.{app}.{task}"
-    args, connection = _take_connection(app, task, list(args))
+    args, connection = take_connection(app, task, list(args))
     if not args or not isinstance(args[0], str) or not args[0]:
         raise DelugeRuntimeError(f"{label} needs a module name as its first argument")
     module = args[0]
@@ -154,6 +166,11 @@ def parse_task(app: str, task: str, args: list) -> RecordCall:
     elif name == "deleterecord":
         need(2, "a module and a record id")
         call.op, call.record_id = "delete", str(args[1])
+    elif name == "getrelatedrecords":
+        # The related list's module first (as the suite's help has it), then the record's.
+        need(3, "a related list, a module and a record id")
+        call.op, call.parent_module, call.record_id = "related", str(args[1]), str(args[2])
+        call.page, call.per_page = _ints(args, 3, (1, 200))
     else:
         raise DelugeRuntimeError(f"{label} is not available in this console")
     return call
@@ -214,6 +231,10 @@ class HostApiStore:
         if call.op == "update":
             body = {"data": [call.data], "trigger": call.trigger}
             return "PUT", f"{module}/{quote(call.record_id or '', safe='')}", None, body
+        if call.op == "related":
+            parent = quote(call.parent_module, safe="")
+            params = {"page": call.page, "per_page": call.per_page}
+            return "GET", f"{parent}/{quote(call.record_id or '', safe='')}/{module}", params, None
         return "DELETE", f"{module}/{quote(call.record_id or '', safe='')}", None, None
 
     def perform(self, call: RecordCall) -> Any:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from connections.catalog.description import DescriptionError, parse
 from connections.schemas import UrlParam, may_come_from_callback
 
 CATALOG_PATH = Path(__file__).with_name("services.json")
@@ -48,7 +49,7 @@ JSON_FIELDS = (
 )
 # Every key an entry has: the text and JSON fields, its key, the PKCE flag, the request that
 # verifies a connection, and the name of its data-centre set (or null).
-CATALOG_FIELDS = frozenset({"key", "pkce", "data_centres", *TEXT_FIELDS, *JSON_FIELDS})
+CATALOG_FIELDS = frozenset({"key", "pkce", "data_centres", "api", *TEXT_FIELDS, *JSON_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,26 @@ class CatalogError(ValueError):
 
 
 def read_catalog(path: Path = CATALOG_PATH) -> list[dict]:
-    """The entries, each with ``data_centres`` expanded from the set it names."""
+    """The entries, each with ``data_centres`` expanded from the set it names and ``api``
+    from the description it names (top-level ``data_centre_sets`` and ``apis``)."""
     data = json.loads(path.read_text())
     sets = data.get("data_centre_sets") or {}
+    apis = data.get("apis") or {}
     entries = []
     for entry in data["services"]:
-        name = entry.get("data_centres")
-        if name and name not in sets:
-            raise CatalogError(f"{entry.get('key', '?')}: no data-centre set {name!r}")
-        entries.append({**entry, "data_centres": sets[name] if name else []})
+        key = entry.get("key", "?")
+        centres, api = entry.get("data_centres"), entry.get("api")
+        if centres and centres not in sets:
+            raise CatalogError(f"{key}: no data-centre set {centres!r}")
+        if api and api not in apis:
+            raise CatalogError(f"{key}: no API description {api!r}")
+        entries.append(
+            {
+                **entry,
+                "data_centres": sets[centres] if centres else [],
+                "api": apis[api] if api else {},
+            }
+        )
     return entries
 
 
@@ -82,6 +94,11 @@ def check_entry(entry: dict) -> None:
     a parameter of the API base URL alone (see ``schemas.may_come_from_callback``).
     """
     key = entry.get("key", "?")
+    if entry.get("api"):
+        try:
+            parse(key, entry["api"])
+        except (DescriptionError, KeyError, TypeError, ValueError) as error:
+            raise CatalogError(f"{key}: the API description is unusable: {error}") from None
     for data in entry.get("url_params") or []:
         try:
             param = UrlParam(**data)
@@ -107,6 +124,7 @@ def _values(entry: dict) -> dict:
     for name in JSON_FIELDS:
         values[name] = entry.get(name) or ({} if name in ("authorize_params", "verify") else [])
     values["data_centres"] = entry.get("data_centres") or []
+    values["api"] = entry.get("api") or {}
     values["pkce"] = bool(entry.get("pkce"))
     return values
 

@@ -135,10 +135,16 @@ service_params = pytest.mark.parametrize("service", SERVICES, ids=[s["key"] for 
 
 
 def test_top_level_shape():
-    assert list(CATALOG) == ["version", "data_centre_sets", "services"]
+    assert list(CATALOG) == ["version", "data_centre_sets", "apis", "services"]
     assert CATALOG["version"] == 2
     assert isinstance(SERVICES, list)
     assert isinstance(DATA_CENTRE_SETS, dict)
+    assert isinstance(CATALOG["apis"], dict)
+
+
+@service_params
+def test_api_names_a_described_api_or_is_null(service):
+    assert service["api"] is None or service["api"] in CATALOG["apis"]
 
 
 def test_at_least_one_hundred_twenty_services():

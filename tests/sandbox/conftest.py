@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from connections.models import Service
 from connections.services import manage
+from sandbox.emulation.server import EmulatedServer
 from sandbox.models import SandboxSettings
+from tests.sandbox.books_http import CLIENT_ID, CLIENT_SECRET, Books, authorize, books_description
 from tests.sandbox.scripting import settings_for
 from tests.workflows.conftest import (  # noqa: F401  (fixtures)
     CANARY,
@@ -57,3 +59,15 @@ def open_admin_pages(admin_client):
         return listing.status_code, page.status_code
 
     return open_pages
+
+
+@pytest.fixture
+def books_server(db):
+    """The emulated Zoho Books on loopback (``manage.py emulate``'s server), one per test."""
+    with EmulatedServer(books_description(), clients={CLIENT_ID: CLIENT_SECRET}) as server:
+        yield server
+
+
+@pytest.fixture
+def books(books_server) -> Books:
+    return Books(books_server, authorize(books_server)["access_token"])

@@ -1,56 +1,58 @@
 """The developer's journey, as a user would test it: a contact in the sandbox reaches the
-accounting app through a connection, answered by an emulated collection."""
+accounting app through a connection, answered by the emulated Zoho Books (no hand-made
+collection): the script reads Books' own envelope and the test reads Books' contact."""
 
 from __future__ import annotations
 
 import pytest
 
+from connections.services import manage
 from sandbox import store
-from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings
+from sandbox.emulation import apps
+from sandbox.models import AppRecord, SandboxSettings
 from tests.sandbox.conftest import BOOKS
 from workflows.models import Action, Event, Execution, Rule
+
+ORG = "10234695"
 
 SYNC = """contact = zoho.bigin.getRecordById("Contacts", contactId);
 rec = contact.get("data").get(0);
 email = rec.get("Email");
 found = invokeurl
 [
-	url :"BOOKS/contacts?search_text=" + email
+	url :"BOOKS/contacts?organization_id=ORG&email=" + email
 	type :GET
 	connection:"books"
 ];
+if(found.get("code") != 0)
+{
+	info "Books refused: " + found.get("message");
+	return;
+}
 matches = found.get("contacts");
-payload = {"contact_name": rec.get("Full_Name"), "email": email};
+payload = {"contact_name": rec.get("Full_Name"), "email": email, "company_name": "Sandbox"};
 if(matches.size() > 0)
 {
 	id = matches.get(0).get("contact_id");
-	r = invokeurl [ url: "BOOKS/contacts/" + id type: PUT parameters: payload.toString()
-		connection: "books" ];
-	info "updated " + id;
+	r = invokeurl [ url: "BOOKS/contacts/" + id + "?organization_id=ORG" type: PUT
+		parameters: {"JSONString": payload.toString()} connection: "books" ];
+	info "updated " + id + ": " + r.get("message");
 }
 else
 {
-	r = invokeurl [ url: "BOOKS/contacts" type: POST parameters: payload.toString()
-		connection: "books" ];
-	info "created " + r.get("contact").get("contact_id");
+	r = invokeurl [ url: "BOOKS/contacts?organization_id=ORG" type: POST
+		parameters: {"JSONString": payload.toString()} connection: "books" ];
+	info "created " + r.get("contact").get("contact_id") + ": " + r.get("message");
 }
-""".replace("BOOKS", BOOKS)
+""".replace("BOOKS", BOOKS).replace("ORG", ORG)
 
 
 @pytest.fixture
 def sync_topping(topping, owner, catalog_connection, make_function, make_rule):
     catalog_connection("zoho_bigin", "bigin")
-    catalog_connection("zoho_books", "books")
+    # Authorized for the sandbox against the emulated Books: no client ID needed.
+    apps.authorize(catalog_connection("zoho_books", "books"), user=owner)
     SandboxSettings.objects.create(topping=topping, unmatched=SandboxSettings.Unmatched.FAIL)
-    EmulatedCollection.objects.create(
-        topping=topping,
-        name="Books contacts",
-        url_prefix=f"{BOOKS}/contacts",
-        id_field="contact_id",
-        list_key="contacts",
-        item_key="contact",
-        search_param="search_text",
-    )
     function = make_function("sync_contact", SYNC, [{"name": "contactId", "type": "string"}])
     make_rule(
         name="Sync contacts to Books",
@@ -69,7 +71,9 @@ def sync_topping(topping, owner, catalog_connection, make_function, make_rule):
 
 
 def books_contacts() -> list[dict]:
-    return [item.data for item in CollectionItem.objects.order_by("pk")]
+    """The emulated Books' contacts, as Books keeps them."""
+    rows = AppRecord.objects.filter(service__key="zoho_books", resource="contacts")
+    return [row.data for row in rows.order_by("pk")]
 
 
 def test_create_then_edit_a_contact_syncs_it_once(
@@ -83,20 +87,27 @@ def test_create_then_edit_a_contact_syncs_it_once(
             user=owner,
         ).record
     assert drain() == ["succeeded"]
-    assert books_contacts() == [{"contact_name": "Ada Lovelace", "email": "ada@example.com"}]
+    [contact] = books_contacts()
+    assert contact["contact_name"] == "Ada Lovelace" and contact["email"] == "ada@example.com"
+    assert contact["company_name"] == "Sandbox" and contact["contact_type"] == "customer"
+    assert contact["status"] == "active" and contact["contact_id"] == "460000000026049"
+    created_at = contact["last_modified_time"]
     first = Execution.objects.get()
-    assert first.info_lines == ["created 1"]
+    assert first.info_lines == ["created 460000000026049: The contact has been added."]
     assert [c["method"] for c in first.calls] == ["GET", "POST"]
-    assert all(c.get("stubbed") for c in first.calls)
+    assert all(c.get("emulated") == "zoho_books" for c in first.calls)
+    assert "organization_id=10234695" in first.calls[0]["url"]
 
     with django_capture_on_commit_callbacks(execute=True):
         store.update_record(
             sync_topping, "Contacts", record.record_id, {"Last_Name": "King"}, user=owner
         )
     assert drain() == ["succeeded"]
-    assert books_contacts() == [{"contact_name": "Ada King", "email": "ada@example.com"}]
+    [contact] = books_contacts()
+    assert contact["contact_name"] == "Ada King" and contact["email"] == "ada@example.com"
+    assert contact["last_modified_time"] >= created_at
     second = Execution.objects.order_by("-pk").first()
-    assert second.info_lines == ["updated 1"]
+    assert second.info_lines == ["updated 460000000026049: Contact information has been saved."]
     assert [c["method"] for c in second.calls] == ["GET", "PUT"]
 
 
@@ -126,14 +137,19 @@ def test_the_stubbed_call_still_needs_its_connection(
     assert "books" in Execution.objects.get().error["message"]
 
 
-def test_an_unmatched_call_fails_with_no_stub_matches(
+def test_without_the_sandbox_authorization_books_refuses_as_it_would(
     sync_topping, owner, drain, django_capture_on_commit_callbacks
 ):
-    EmulatedCollection.objects.all().delete()
+    manage.revoke(
+        sync_topping.connections.get(link_name="books"), user=owner, environment="sandbox"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         store.create_record(
             sync_topping, "Contacts", {"Last_Name": "L", "Email": "x@example.com"}, user=owner
         )
-    assert drain() == ["failed"]
-    message = Execution.objects.get().error["message"]
-    assert message == f"no stub matches GET {BOOKS}/contacts?search_text=x@example.com"
+    assert drain() == ["succeeded"]
+    execution = Execution.objects.get()
+    assert execution.info_lines == [
+        "Books refused: You are not authorized to perform this operation"
+    ]
+    assert execution.calls[0]["status"] == 401 and books_contacts() == []

@@ -121,7 +121,7 @@ def test_reset_is_audited_with_the_counts(topping, owner):
     services.reset_sandbox(topping, user=owner)
     entry = topping.audit_entries.get(action="sandbox.sandbox.reset")
     assert entry.actor == owner
-    assert entry.data == {"records": 1, "items": 0, "executions": 0, "events": 1}
+    assert entry.data == {"records": 1, "app_records": 0, "items": 0, "executions": 0, "events": 1}
 
 
 def test_after_reset_records_can_be_created_again(topping, owner):

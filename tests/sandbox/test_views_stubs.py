@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from connections.models import Service
+from connections.services import manage
 from sandbox import store
 from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings, Stub
 from workflows.models import ModuleField
@@ -31,7 +33,17 @@ def sandbox_objects(topping):
         topping=topping, module="Contacts", api_name="Tier", label="Tier", type="text"
     )
     event = record.topping.events.get()
+    books = Service.objects.default().get(key="zoho_books")
+    manage.create_connection(
+        topping, books, name="Books", link_name="books", scopes=[], user_level=False,
+        url_values={}, user=None,
+    )  # fmt: skip
     return {
+        "apps": [],
+        "app": ["zoho_books"],
+        "app_reset": ["zoho_books"],
+        "app_seed": ["zoho_books"],
+        "emulated_authorize": ["books"],
         "home": [],
         "reset": [],
         "trace": [event.pk],
@@ -54,6 +66,11 @@ def sandbox_objects(topping):
 
 
 URL_NAMES = [
+    "apps",
+    "app",
+    "app_reset",
+    "app_seed",
+    "emulated_authorize",
     "home",
     "reset",
     "trace",
@@ -74,6 +91,7 @@ URL_NAMES = [
     "collection_delete",
 ]
 POST_ONLY = {
+    "app_seed",
     "reset",
     "field_delete",
     "record_delete",
