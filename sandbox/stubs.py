@@ -19,7 +19,9 @@ from django.db.models import F
 
 from connections.services.send import resolve
 from deluge import DelugeRuntimeError, HttpResponse
+from sandbox import hostapi
 from sandbox.emulation import apps
+from sandbox.hostapi import body_map
 from sandbox.models import CollectionItem, EmulatedCollection, SandboxSettings, Stub
 from sandbox.store import SandboxStore
 from workflows.host import WorkflowHost
@@ -29,20 +31,6 @@ JSON = {"Content-Type": "application/json"}
 
 def _json(status: int, value: Any) -> HttpResponse:
     return HttpResponse(status, json.dumps(value), dict(JSON))
-
-
-def _body_map(body: Any) -> dict:
-    if isinstance(body, dict):
-        return dict(body)
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if isinstance(body, str) and body.strip():
-        try:
-            value = json.loads(body)
-        except ValueError:
-            return dict(parse_qsl(body))
-        return value if isinstance(value, dict) else {}
-    return {}
 
 
 def _strip_query(url: str) -> str:
@@ -83,7 +71,7 @@ def collection_for(topping, url: str) -> tuple[EmulatedCollection, str] | None:
 
 def _item_data(collection: EmulatedCollection, body: Any) -> dict:
     """The item a request body carries, inside the item envelope when there is one."""
-    data = _body_map(body)
+    data = body_map(body)
     inner = data.get(collection.item_key) if collection.item_key else None
     return dict(inner) if isinstance(inner, dict) else data
 
@@ -173,7 +161,8 @@ class SandboxHost(WorkflowHost):
 
     def _answer(self, method: str, url: str, request: dict) -> HttpResponse | None:
         """Collections first, then stubs (a stub overrides one call of an emulated app),
-        then the emulated apps, then the topping's choice for unmatched calls."""
+        then the host app's REST API over the sandbox's records, then the emulated apps,
+        then the topping's choice for unmatched calls."""
         found = collection_for(self.topping, url)
         if found is not None:
             return handle_collection(found[0], found[1], method, url, request)
@@ -183,6 +172,10 @@ class SandboxHost(WorkflowHost):
                 if stub.body.strip()[:1] in ("{", "[") and not headers:
                     headers = dict(JSON)
                 return HttpResponse(stub.status, stub.body, headers)
+        host_api = hostapi.answer(self.store(), method, url, request)
+        if host_api is not None:
+            self.intercept_detail = {"emulated": "host app"}
+            return host_api
         name = request.get("connection")
         connection = resolve(name, topping=self.topping) if name else None
         emulated = apps.answer(

@@ -103,8 +103,15 @@ def module_names() -> list[str]:
     return list(standard_modules())
 
 
+# The host's API names for modules the console names as Bigin's pages do.
+MODULE_ALIASES = {"Accounts": "Companies", "Pipelines": "Deals"}
+
+
 def get_module(topping, name: str) -> Module | None:
-    """The module with the topping's custom fields added, or None when there is none."""
+    """The module with the topping's custom fields added, or None when there is none.
+
+    ``Accounts`` and ``Pipelines`` (the API names) are Companies and Deals."""
+    name = MODULE_ALIASES.get(name, name)
     base = standard_modules().get(name)
     if base is None:
         return None

@@ -199,12 +199,11 @@ def test_a_relative_url_with_a_connection_matches_the_service_base_url(
     assert host.calls[0]["url"] == f"{BOOKS}/invoices?organization_id=1"
     # A call no stub matches on an app without an emulation fails, as the settings say; on
     # Zoho Books the emulated app answers it (see test_emulated_apps.py).
-    catalog_connection("zoho_crm", "crm")
-    crm = "https://www.zohoapis.com/crm/v8"
+    catalog_connection("github", "gh")
     result, _ = execute(
-        topping, owner, 'return invokeurl [ url: "Leads/9" type: GET connection: "crm" ];'
+        topping, owner, 'return invokeurl [ url: "user/repos" type: GET connection: "gh" ];'
     )
-    assert result.error.message == f"no stub matches GET {crm}/Leads/9"
+    assert result.error.message == "no stub matches GET https://api.github.com/user/repos"
 
 
 def test_a_stubbed_call_with_an_unauthorized_connection_is_answered(
