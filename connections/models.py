@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -121,8 +123,10 @@ class Service(models.Model):
     # first is the default, whose hosts are the ones in the URLs above.
     data_centres = models.JSONField(default=list, blank=True)
     # The API's resources, described as data (``connections.catalog.description``): the
-    # sandbox emulates a service that has one, and ``manage.py emulate`` serves it.
-    api = models.JSONField(default=dict, blank=True)
+    # sandbox emulates a service that has one, and ``manage.py emulate`` serves it. Kept as
+    # JSON text: the order of its parts (resources, envelope keys) is the app's, and
+    # PostgreSQL's jsonb would sort them.
+    api = models.TextField(blank=True, default="")
     notes = models.TextField(blank=True)
     # OAuth client (consumer key/secret for OAuth 1.0a): set by the operator for catalog
     # services, by the developer for custom ones; a connection may bring its own.
@@ -163,6 +167,10 @@ class Service(models.Model):
 
     def data_centre_list(self) -> list[DataCentre]:
         return [DataCentre(**dc) for dc in self.data_centres]
+
+    def api_description(self) -> dict[str, Any]:
+        """The API description as data ({} when the service has none)."""
+        return json.loads(self.api) if self.api else {}
 
     def verification(self) -> Verification | None:
         return Verification(**self.verify) if self.verify.get("url") else None

@@ -124,7 +124,8 @@ def _values(entry: dict) -> dict:
     for name in JSON_FIELDS:
         values[name] = entry.get(name) or ({} if name in ("authorize_params", "verify") else [])
     values["data_centres"] = entry.get("data_centres") or []
-    values["api"] = entry.get("api") or {}
+    # Text, so that the description keeps its order in every database.
+    values["api"] = json.dumps(entry["api"], ensure_ascii=False) if entry.get("api") else ""
     values["pkce"] = bool(entry.get("pkce"))
     return values
 

@@ -31,7 +31,7 @@ _parsed: dict[tuple[int, str], Description] = {}
 
 
 def described_services() -> list[Service]:
-    return [s for s in Service.objects.default().exclude(api={}) if s.api]
+    return list(Service.objects.default().exclude(api=""))
 
 
 def description(service: Service) -> Description:
@@ -39,7 +39,7 @@ def description(service: Service) -> Description:
     key = (service.pk, service.updated_at.isoformat() if service.updated_at else "")
     found = _parsed.get(key)
     if found is None:
-        found = _parsed[key] = parse(service.key, service.api)
+        found = _parsed[key] = parse(service.key, service.api_description())
     return found
 
 

@@ -18,7 +18,7 @@ REDIRECT = "http://127.0.0.1:9/callback"
 
 def books_description():
     service = Service.objects.default().get(key="zoho_books")
-    return parse(service.key, service.api)
+    return parse(service.key, service.api_description())
 
 
 def authorize(server: EmulatedServer, scope: str = "ZohoBooks.fullaccess.all") -> dict:

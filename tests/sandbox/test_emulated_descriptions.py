@@ -16,7 +16,7 @@ from sandbox.emulation.memory import MemoryStore
 
 def _emulator(key: str) -> Emulator:
     service = Service.objects.default().get(key=key)
-    return Emulator(parse(key, service.api), MemoryStore())
+    return Emulator(parse(key, service.api_description()), MemoryStore())
 
 
 @pytest.fixture
