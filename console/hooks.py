@@ -8,6 +8,7 @@ in the project is listed, with its contract, in docs/architecture.md:
 * ``console.hooks.DASHBOARD_PANELS``: panels on a topping's dashboard (below);
 * ``connections.hooks.USAGE_FINDERS``: where a connection is used;
 * ``connections.hooks.SANDBOX_AUTHORIZATION``: where a sandbox authorization happens;
+* ``connections.hooks.SANDBOX_ANSWERS``: sandbox calls the console answers itself;
 * ``workflows.hooks.RULE_SOURCES``: which rules a production event runs;
 * ``workflows.hooks.ENVIRONMENT_HOSTS``: the script host of an environment.
 """

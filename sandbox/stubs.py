@@ -174,7 +174,11 @@ class SandboxHost(WorkflowHost):
                 return HttpResponse(stub.status, stub.body, headers)
         host_api = hostapi.answer(self.store(), method, url, request)
         if host_api is not None:
-            self.intercept_detail = {"emulated": "host app"}
+            self.intercept_detail = {
+                "emulated": "host app",
+                "request_body": apps.short(request.get("body")),
+                "response_body": apps.short(host_api.text),
+            }
             return host_api
         name = request.get("connection")
         connection = resolve(name, topping=self.topping) if name else None

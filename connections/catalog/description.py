@@ -78,6 +78,7 @@ class Operation:
     status: int = 200
     message: str = "success"
     set_values: dict[str, Any] = field(default_factory=dict)  # for kind "set"
+    scoped: bool = True  # False: the app's required parameters are not asked for here
 
     def pattern(self) -> re.Pattern[str]:
         """The path as a regular expression: literal parts escaped, values one segment."""
@@ -143,6 +144,7 @@ class Resource:
     references: tuple[Reference, ...] = ()
     report_name: str = ""
     client_ids: bool = False  # the caller names the id (Togai's customer id)
+    fixed: tuple[dict[str, Any], ...] = ()  # records the app always has (an organization)
     id_prefix: str = ""  # generated ids look like the app's ("inv." + a number)
 
 
@@ -247,6 +249,7 @@ def _operation(name: str, data: dict[str, Any], where: str) -> Operation:
         status=int(data.get("status", 201 if kind == "create" else 200)),
         message=str(data.get("message", "success")),
         set_values=dict(data.get("set") or {}),
+        scoped=bool(data.get("required_params", True)),
     )
 
 
@@ -295,6 +298,7 @@ def _resource(name: str, data: dict[str, Any], where: str) -> Resource:
         ),
         report_name=str(data.get("report_name", "")),
         client_ids=bool(data.get("client_ids")),
+        fixed=tuple(dict(r) for r in data.get("fixed") or ()),
         id_prefix=str(data.get("id_prefix", "")),
     )
 

@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from connections import broker
+from connections import broker, hooks
 from connections.models import Connection, Environment
+from connections.schemas import Verification
 from connections.services import send, tokens
 from connections.services.urlparams import UrlParamError
 
@@ -38,8 +39,7 @@ class VerifyResult:
     excerpt: str = ""
 
 
-def _excerpt(response: broker.BrokerResponse) -> str:
-    text = response.text()
+def _excerpt(text: str) -> str:
     with contextlib.suppress(ValueError):  # not JSON: shown as it came
         text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "\n…"
@@ -62,6 +62,11 @@ def verify(
         url = tokens.fill_url(check.url, connection)
     except UrlParamError as error:
         return VerifyResult(False, environment, f"The test URL cannot be filled: {error.message}")
+    if environment == Environment.SANDBOX:
+        for answer in hooks.SANDBOX_ANSWERS:
+            found = answer(connection, method, url, user)
+            if found is not None:
+                return _result(check, environment, method, url, found[0], found[1], None)
     try:
         response = send.send(
             connection.qualified_name,
@@ -79,12 +84,27 @@ def verify(
         return VerifyResult(
             False, environment, f"The request failed: {error.message}", method, error.record.url
         )
-    ok = 200 <= response.status < 300
+    return _result(
+        check, environment, method, response.record.url, response.status, response.text(),
+        response.elapsed_ms,
+    )  # fmt: skip
+
+
+def _result(
+    check: Verification,
+    environment: str,
+    method: str,
+    url: str,
+    status: int,
+    text: str,
+    elapsed_ms: float | None,
+) -> VerifyResult:
+    ok = 200 <= status < 300
     what = check.description or "the provider's answer"
     summary = (
-        f"It works: HTTP {response.status}, {what}."
+        f"It works: HTTP {status}, {what}."
         if ok
-        else f"The provider answered HTTP {response.status}: the credential was not accepted "
+        else f"The provider answered HTTP {status}: the credential was not accepted "
         "for this request (see the answer below)."
     )
     return VerifyResult(
@@ -92,8 +112,8 @@ def verify(
         environment,
         summary,
         method,
-        response.record.url,
-        response.status,
-        round(response.elapsed_ms, 1),
-        _excerpt(response),
+        url,
+        status,
+        None if elapsed_ms is None else round(elapsed_ms, 1),
+        _excerpt(text),
     )

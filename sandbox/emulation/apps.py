@@ -91,11 +91,11 @@ def answer(
             reply = handled
         text = reply.text()
         return Emulated(reply.status, text, reply.headers, service.key,
-                        _short(request.get("body")), _short(text))  # fmt: skip
+                        short(request.get("body")), short(text))  # fmt: skip
     return None
 
 
-def _short(value: Any, limit: int = 1000) -> str:
+def short(value: Any, limit: int = 1000) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):
@@ -156,3 +156,14 @@ def seed(topping: Topping, service: Service, data: dict[str, Any] | str | Path) 
         raise ValueError('A seed file is {"<resource>": [records...], ...}.')
     with transaction.atomic():
         return emulator(topping, service).seed(data)
+
+
+def sandbox_answer(
+    connection: Connection, method: str, url: str, user: User | None
+) -> tuple[int, str] | None:
+    """For ``connections.hooks.SANDBOX_ANSWERS``: a described service's emulated answer
+    (Test connection of a sandbox authorization never reaches the real app)."""
+    if not connection.service.api:
+        return None
+    emulated = answer(connection.topping, connection, method, url, {"user": user})
+    return None if emulated is None else (emulated.status, emulated.text)

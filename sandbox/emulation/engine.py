@@ -129,9 +129,9 @@ class Emulator:
             query[str(key)] = "" if value is None else str(value)
         resource_name = ""
         try:
-            self._check_request(query)
             resource, operation, values = self._route(request.method.upper(), rest)
             resource_name = resource.name
+            self._check_request(query, operation)
             answer = self._perform(resource, operation, values, query, request)
         except Refused as refusal:
             answer = self._refusal(refusal)
@@ -190,8 +190,8 @@ class Emulator:
         return Refused(self.api.error(name), **values)
 
     # ---------------------------------------------------------------- requests
-    def _check_request(self, query: dict[str, str]) -> None:
-        for name in self.api.required_params:
+    def _check_request(self, query: dict[str, str], operation: Operation) -> None:
+        for name in self.api.required_params if operation.scoped else ():
             if not query.get(name):
                 raise self._refuse("missing_parameter", param=name)
         limit = self.api.rate_limit_per_minute
@@ -329,7 +329,8 @@ class Emulator:
         )
 
     def _existing(self, resource: Resource, record_id: str) -> dict[str, Any]:
-        record = self.store.get(resource.name, record_id)
+        fixed = [r for r in resource.fixed if str(r.get(resource.id_field)) == record_id]
+        record = dict(fixed[0]) if fixed else self.store.get(resource.name, record_id)
         if record is None:
             raise self._refuse("not_found", resource=resource.label, id=record_id)
         return record
@@ -346,7 +347,7 @@ class Emulator:
 
     # --------------------------------------------------------------------- list
     def _list(self, resource: Resource, parent: str | None, query: dict[str, str]) -> Answer:
-        records = self.store.all(resource.name)
+        records = [dict(r) for r in resource.fixed] + self.store.all(resource.name)
         if parent is not None and resource.parent:
             if resource.parent_list:
                 records = [r for r in records if parent in (r.get(resource.parent) or [])]

@@ -226,3 +226,35 @@ def test_a_broken_description_is_refused_when_the_catalog_loads(db):
     with pytest.raises(CatalogError, match="broken: the API description is unusable"):
         load_services(Service, entries=[broken])
     assert not Service.objects.filter(key="broken").exists()
+
+
+def test_test_connection_of_a_sandbox_authorization_asks_the_emulated_app(
+    topping, owner, books_connection
+):
+    from connections.services import verify
+
+    result = verify.verify(books_connection, user=owner, environment="sandbox")
+    assert result.ok, result.summary
+    assert result.url == f"{BOOKS}/organizations" and result.status == 200
+    assert "Emulated organization" in result.excerpt
+    assert AppCall.objects.get().resource == "organizations"
+    # Production still asks the real Books (not connected here, so it says so and sends nothing).
+    production = verify.verify(books_connection, user=owner, environment="production")
+    assert not production.ok and "not connected in production" in production.summary
+
+
+def test_organizations_need_no_organization_id_but_everything_else_does(
+    topping, owner, books_connection
+):
+    orgs, _ = run(
+        topping,
+        owner,
+        f'return invokeurl [ url: "{BOOKS}/organizations" type: GET connection: "books" ];',
+    )
+    assert orgs["code"] == 0 and orgs["organizations"][0]["organization_id"] == "10234695"
+    contacts, _ = run(
+        topping,
+        owner,
+        f'return invokeurl [ url: "{BOOKS}/contacts" type: GET connection: "books" ];',
+    )
+    assert contacts == {"code": 2, "message": "Invalid value passed for organization_id"}

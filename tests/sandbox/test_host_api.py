@@ -27,6 +27,9 @@ def test_the_host_api_answers_from_the_sandbox_records(topping, owner, catalog_c
     )  # fmt: skip
     assert status == 201 and created["data"][0]["code"] == "SUCCESS"
     assert host.calls[0]["emulated"] == "host app"
+    assert (
+        "Lovelace" in host.calls[0]["request_body"] and "SUCCESS" in host.calls[0]["response_body"]
+    )
     record_id = created["data"][0]["details"]["id"]
     assert SandboxRecord.objects.get(record_id=record_id).data["Email"] == "ada@example.com"
     status, got, _ = _call(topping, owner, "GET", f"Contacts/{record_id}")
