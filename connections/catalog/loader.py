@@ -46,6 +46,7 @@ JSON_FIELDS = (
     "url_params",
     "api_key_params",
     "verify",
+    "custom_headers",
 )
 # Every key an entry has: the text and JSON fields, its key, the PKCE flag, the request that
 # verifies a connection, and the name of its data-centre set (or null).
@@ -122,7 +123,8 @@ def _values(entry: dict) -> dict:
     # Key-based services have no scopes; the column still needs a valid choice.
     values["scope_delimiter"] = values["scope_delimiter"] or " "
     for name in JSON_FIELDS:
-        values[name] = entry.get(name) or ({} if name in ("authorize_params", "verify") else [])
+        mapping = name in ("authorize_params", "verify", "custom_headers")
+        values[name] = entry.get(name) or ({} if mapping else [])
     values["data_centres"] = entry.get("data_centres") or []
     # Text, so that the description keeps its order in every database.
     values["api"] = json.dumps(entry["api"], ensure_ascii=False) if entry.get("api") else ""

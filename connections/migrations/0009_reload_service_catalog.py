@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    # services.json version 2: 153 services, each with its documentation source, a
+    # services.json version 2: every service with its documentation source, a
     # verification request and, for Zoho, the data centres. Rows are updated in place.
     from connections.catalog.loader import load_services
 

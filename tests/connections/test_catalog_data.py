@@ -575,3 +575,21 @@ def test_documented_url_param_patterns():
     assert pattern("docusign").fullmatch("na3") and pattern("docusign").fullmatch("eu")
     assert pattern("mailchimp").fullmatch("us21")
     assert BY_KEY["quickbooks"]["url_params"][0]["from_callback"] is True
+
+
+HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+
+@service_params
+def test_custom_headers_are_plain_and_carry_no_secret(service):
+    headers = service["custom_headers"]
+    assert isinstance(headers, dict)
+    for name, value in headers.items():
+        assert HEADER_NAME_RE.match(name), name
+        assert isinstance(value, str) and value and "\n" not in value
+        assert name.lower() not in {"authorization", "cookie", "x-api-key", "host"}
+
+
+def test_headers_the_providers_require_are_declared():
+    assert BY_KEY["klaviyo"]["custom_headers"] == {"revision": "2024-10-15"}
+    assert BY_KEY["gocardless"]["custom_headers"] == {"GoCardless-Version": "2015-07-06"}

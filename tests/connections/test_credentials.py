@@ -153,3 +153,26 @@ def test_key_values_form_never_shows_values_again(
     assert response.status_code == 302
     assert "super-secret-value" not in client.get(url).content.decode()
     assert "super-secret-value" not in client.get(connection.get_absolute_url()).content.decode()
+
+
+def test_a_catalog_services_declared_headers_go_with_every_call(
+    topping, owner, make_connection, echo_server, loopback_allowed
+):
+    from connections.catalog.loader import load_services
+    from connections.models import Service
+
+    entry = {
+        "key": "revisioned", "name": "Revisioned", "category": "Marketing",
+        "auth_type": "api_key", "api_base_url": echo_server.url, "allowed_hosts": ["127.0.0.1"],
+        "param_type": "header", "header_name": "Authorization",
+        "api_key_params": [{"name": "api_key", "label": "Key", "param_type": "header",
+                            "header_prefix": "Klaviyo-API-Key "}],
+        "custom_headers": {"revision": "2024-10-15"},
+    }  # fmt: skip
+    load_services(Service, entries=[entry])
+    connection = make_connection(Service.objects.default().get(key="revisioned"), "rev")
+    manage.connect_with_values(connection, values={"api_key": "pk_1"}, user=owner)
+    send.send("rev", "GET", "/accounts", topping=topping)
+    headers = echo_server.requests[-1]["headers"]
+    assert headers["revision"] == "2024-10-15"
+    assert headers["authorization"] == "Klaviyo-API-Key pk_1"
