@@ -128,3 +128,30 @@ def test_the_command_names_the_described_services_when_asked_for_another(capsys)
 
     with pytest.raises(CommandError, match=r"Described: .*zoho_books"):
         call_command("emulate", "zoho_crm")
+
+
+def test_the_app_client_reaches_the_loopback_books_through_the_broker(
+    topping, owner, make_connection, loopback_books, books_server
+):
+    from workflows.appclient import AppClient
+    from workflows.host import WorkflowHost
+
+    connection = make_connection(loopback_books, "books")
+    redirect = "http://testserver/connections/oauth/callback/"
+    consent = flows.start(connection, user=owner, session_key="s", redirect_uri=redirect)
+    form = dict(parse_qsl(urlsplit(consent).query))
+    answer = requests.post(consent.split("?")[0], data={**form, "decision": "allow"},
+                           allow_redirects=False, timeout=5)  # fmt: skip
+    flows.finish(dict(parse_qsl(urlsplit(answer.headers["Location"]).query)), user=owner,
+                 session_key="s")  # fmt: skip
+    host = WorkflowHost(topping, environment="production", user=owner)
+    client = AppClient(host, "books", books_server.api, base_url=books_server.base_urls[0],
+                       params={"organization_id": ORG})  # fmt: skip
+    contacts = client.resource("contacts")
+    for n in range(3):
+        contacts.create({"contact_name": f"Broker {n}"})
+    assert [c["contact_name"] for c in contacts.list(per_page=2)] == [
+        "Broker 0", "Broker 1", "Broker 2",
+    ]  # fmt: skip
+    assert all(call["status"] in (200, 201) for call in host.calls)
+    assert "emulated" not in host.calls[0]  # it went out, through the broker
