@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 # Checked by mypy, strictly: the engine and every services module.
 TYPED := deluge connections/services console/services.py workflows/services.py \
 	sandbox/services.py releases/services.py connections/catalog/description.py sandbox/emulation \
-	sandbox/hostapi.py workflows/books.py workflows/appclient.py
+	sandbox/hostapi.py workflows/books.py workflows/appclient.py sync/engine.py sync/services.py
 
 .PHONY: install run test lint typecheck pytest bench clean
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "workflows",
     "sandbox",
     "releases",
+    "sync",
 ]
 
 MIDDLEWARE = [

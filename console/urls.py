@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("sandbox.urls")),
     path("", include("releases.urls")),
     path("", include("workflows.urls")),
+    path("", include("sync.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

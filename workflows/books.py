@@ -19,10 +19,11 @@ emulated app. The suite has no delete or mark-active task; scripts use ``invokeu
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from deluge import DelugeRuntimeError, InvokeRequest, shape_response
+from workflows.appclient import Caller
 
 # task (lower case) -> (arguments before the connection, what they are)
 TASKS = {
@@ -33,10 +34,6 @@ TASKS = {
     "markstatus": (4, "a module, an organization id, a record id and a status"),
     "getorganizations": (0, "a connection"),
 }
-
-
-class Caller(Protocol):
-    def http(self, method: str, url: str, **options: Any) -> Any: ...
 
 
 def _path(module: Any) -> str:

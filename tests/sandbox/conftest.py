@@ -71,3 +71,14 @@ def books_server(db):
 @pytest.fixture
 def books(books_server) -> Books:
     return Books(books_server, authorize(books_server)["access_token"])
+
+
+@pytest.fixture
+def emulated_books(owner, catalog_connection):
+    """A Zoho Books connection ``books`` authorized for the sandbox against the emulated
+    Books (no client ID, as a developer connects one)."""
+    from sandbox.emulation import apps
+
+    connection = catalog_connection("zoho_books", "books")
+    apps.authorize(connection, user=owner)
+    return connection

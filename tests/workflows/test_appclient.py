@@ -11,12 +11,9 @@ import pytest
 
 from connections.catalog.description import parse
 from connections.models import Service
-from connections.services import manage
 from deluge import HttpResponse
-from sandbox.emulation import apps
 from sandbox.emulation.engine import Emulator, Request
 from sandbox.emulation.memory import MemoryStore
-from sandbox.stubs import SandboxHost
 from workflows.appclient import AppClient, AppError, RateLimited
 
 ORG = {"organization_id": "10234695"}
@@ -105,17 +102,3 @@ def test_wrike_form_bodies_and_parents(db):
     tasks.create({"title": "Elsewhere"}, parent="IEAAF2")
     assert [t["title"] for t in tasks.list(parent="IEAAF1")] == ["Launch"]
     assert tasks.get(created["id"])["parentIds"] == ["IEAAF1"]
-
-
-def test_through_the_sandbox_host_the_emulated_books_answers(topping, owner, db, make_connection):
-    books = Service.objects.default().get(key="zoho_books")
-    connection = manage.create_connection(
-        topping, books, name="Books", link_name="books", scopes=[], user_level=False,
-        url_values={}, user=owner,
-    )  # fmt: skip
-    apps.authorize(connection, user=owner)
-    host = SandboxHost(topping, environment="sandbox", user=owner)
-    client = AppClient(host, "books", apps.description(books), params=ORG)
-    created = client.resource("contacts").create({"contact_name": "Sandboxed"})
-    assert created["contact_id"] == "460000000026049"
-    assert host.calls[0]["emulated"] == "zoho_books"
