@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SyncConfig(AppConfig):
     name = "sync"
     verbose_name = "Module sync"
+
+    def ready(self) -> None:
+        from console.api import api as root
+        from sync import api
+
+        root.add_router("/", api.router)

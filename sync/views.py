@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connections.models import Environment
 from console.access import get_topping_for_admin, get_topping_for_user
 from console.forms import apply_errors
 from sync import services
-from sync.models import Integration, SyncPair
+from sync.models import Integration, SyncPair, SyncRun
 
 
 class ActivateForm(forms.Form):
@@ -73,14 +78,42 @@ def integrations(request: HttpRequest, namespace: str) -> HttpResponse:
     return render(request, "sync/integrations.html", context)
 
 
+def _runs_context(pair: SyncPair, request: HttpRequest) -> dict:
+    runs = list(pair.runs.all()[:20])
+    queued = request.GET.get("queued", "")  # Sync Now's time: a run that has to come
+    try:
+        since = dt.datetime.fromisoformat(queued) if queued else None
+    except ValueError:
+        since = None
+    waiting = since is not None and not any(
+        r.finished_at is not None and r.started_at >= since for r in runs
+    )
+    return {
+        "topping": pair.integration.topping,
+        "pair": pair,
+        "runs": runs,
+        "queued": queued if waiting else "",
+        # Running, or queued by Sync Now and not finished yet: the list polls itself.
+        "running": waiting
+        or pair.lease_until is not None
+        or any(r.status == SyncRun.Status.RUNNING for r in runs),
+    }
+
+
+@login_required
+@require_GET
+def pair_runs(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
+    """The runs list alone, which the pair page polls while a run goes on."""
+    pair = _pair(request.user, namespace, pk)
+    return render(request, "sync/_runs.html", _runs_context(pair, request))
+
+
 @login_required
 @require_GET
 def pair_detail(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
     pair = _pair(request.user, namespace, pk)
     context = {
-        "topping": pair.integration.topping,
-        "pair": pair,
-        "runs": pair.runs.all()[:20],
+        **_runs_context(pair, request),
         "failures": pair.failures.filter(resolved_at__isnull=True)[:50],
         "links": pair.links.order_by("-synced_at")[:50],
         "link_count": pair.links.count(),
@@ -92,9 +125,11 @@ def pair_detail(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
 @require_POST
 def pair_run(request: HttpRequest, namespace: str, pk: int) -> HttpResponse:
     pair = _pair(request.user, namespace, pk)
+    queued = timezone.now()
     services.sync_now(pair, user=request.user, full="full" in request.POST)
     messages.success(request, "Sync queued: the run appears below as it goes.")
-    return redirect("sync:pair", namespace, pair.pk)
+    url = reverse("sync:pair", args=[namespace, pair.pk])
+    return redirect(f"{url}?{urlencode({'queued': queued.isoformat()})}")
 
 
 @login_required

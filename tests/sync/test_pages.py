@@ -56,7 +56,12 @@ def test_sync_now_queues_a_run_that_the_page_then_shows(
     store.create_record(topping, "Contacts", {"Last_Name": "Ada", "Email": "ada@example.com"})
     response = client_for(owner).post(_url("pair_run", topping, pair.pk))
     assert response.status_code == 302 and OrmQ.objects.count() == 1
+    followed = client_for(owner).get(response["Location"]).content.decode()
+    assert 'data-state="running"' in followed and "every 1s" in followed  # it polls
+    runs_url = followed.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
     assert tasks.run_pair(pair.pk, True) == "succeeded"  # what the worker runs
+    fragment = client_for(owner).get(runs_url).content.decode()
+    assert 'data-state="idle"' in fragment and "created_app 1" in fragment  # it stops
     page = client_for(owner).get(_url("pair", topping, pair.pk)).content.decode()
     assert "Sync Now" in page and "created_app 1" in page and "1 linked records" in page
     assert SyncRun.objects.get().manual is True
@@ -89,6 +94,7 @@ def test_strangers_see_nothing(topping, owner, stranger, client_for, books_conne
     pair = SyncPair.objects.first()
     client = client_for(stranger)
     for url in (_url("integrations", topping), _url("pair", topping, pair.pk),
+                _url("pair_runs", topping, pair.pk),
                 _url("integration_delete", topping, pair.integration.pk)):  # fmt: skip
         assert client.get(url).status_code == 404
     assert client.post(_url("pair_run", topping, pair.pk)).status_code == 404
