@@ -9,6 +9,7 @@ in the project is listed, with its contract, in docs/architecture.md:
 * ``connections.hooks.USAGE_FINDERS``: where a connection is used;
 * ``connections.hooks.SANDBOX_AUTHORIZATION``: where a sandbox authorization happens;
 * ``connections.hooks.SANDBOX_ANSWERS``: sandbox calls the console answers itself;
+* ``workflows.hooks.RECORD_LINKS``: what a host record is linked to (synced app records);
 * ``workflows.hooks.RULE_SOURCES``: which rules a production event runs;
 * ``workflows.hooks.ENVIRONMENT_HOSTS``: the script host of an environment.
 """

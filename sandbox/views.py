@@ -23,6 +23,7 @@ from console.models import Topping
 from sandbox import services, store
 from sandbox.forms import CustomFieldForm, RecordForm, SearchForm
 from sandbox.models import SandboxRecord
+from workflows import hooks as workflow_hooks
 from workflows import schema
 from workflows.models import Environment, Event
 
@@ -116,6 +117,11 @@ def _workspace(
         ],
         "form": form or RecordForm(module=module),
         "record": record,
+        "record_links": [
+            text
+            for finder in workflow_hooks.RECORD_LINKS
+            for text in (finder(topping, module.api_name, record.record_id) if record else [])
+        ],
         "event": event,
         "recent": Event.objects.filter(topping=topping, environment=Environment.SANDBOX).order_by(
             "-occurred_at", "-pk"

@@ -7,6 +7,8 @@ class SyncConfig(AppConfig):
 
     def ready(self) -> None:
         from console.api import api as root
-        from sync import api
+        from sync import api, engine
+        from workflows import hooks
 
         root.add_router("/", api.router)
+        hooks.RECORD_LINKS.register(engine.record_links)

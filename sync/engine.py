@@ -61,6 +61,13 @@ class Entry:
     host: str
     app: str
     direction: str = "both"
+    fallback: str = ""  # a host field whose value stands in when ``host`` is empty
+
+    def host_value(self, record: dict[str, Any]) -> Any:
+        value = _text(record.get(self.host))
+        if value is None and self.fallback:
+            value = _text(record.get(self.fallback))
+        return value
 
     @property
     def key(self) -> str:
@@ -73,8 +80,12 @@ class Entry:
         return self.direction in ("both", "to_host")
 
 
+def _entry(line: dict[str, Any]) -> Entry:
+    return Entry(line["host"], line["app"], line.get("direction", "both"), line.get("fallback", ""))
+
+
 def entries(pair: SyncPair) -> list[Entry]:
-    return [Entry(e["host"], e["app"], e.get("direction", "both")) for e in pair.field_map]
+    return [_entry(e) for e in pair.field_map]
 
 
 def description(integration: Integration) -> Description:
@@ -107,7 +118,7 @@ def _text(value: Any) -> Any:
 
 def host_view(pair: SyncPair, record: dict[str, Any]) -> dict[str, Any]:
     """The host's side of the entries it feeds (both ways, or host to app)."""
-    return {e.key: _text(record.get(e.host)) for e in entries(pair) if e.to_app()}
+    return {e.key: e.host_value(record) for e in entries(pair) if e.to_app()}
 
 
 def app_view(pair: SyncPair, record: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +140,11 @@ def moment(text: Any) -> dt.datetime:
             continue
         return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
     return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _lookup_id(value: Any) -> str:
+    """The id a host lookup holds (a map with ``id``, or the id itself)."""
+    return str(value.get("id", "")) if isinstance(value, dict) else str(value or "")
 
 
 def _changed(view: dict[str, Any], synced: dict[str, Any]) -> set[str]:
@@ -245,19 +261,27 @@ class _Sync:
         except ValueError:
             return None
 
-    def _host_deletions(self) -> list[str]:
+    def _events(self, module: str, operations: list[str]) -> list[str]:
+        """The ids of ``module``'s records with those changes since the last run."""
         since = self._since(self.pair.host_cursor)
         if since is None:
             return []
-        return list(
-            Event.objects.filter(
-                topping=self.pair.integration.topping,
-                environment=self.pair.integration.environment,
-                module=self.pair.host_module,
-                operation=Event.Operation.DELETE,
-                occurred_at__gt=since,
-            ).values_list("record_id", flat=True)
-        )
+        found = Event.objects.filter(
+            topping=self.pair.integration.topping,
+            environment=self.pair.integration.environment,
+            module=module,
+            operation__in=operations,
+            occurred_at__gt=since,
+        ).values_list("record_id", flat=True)
+        return list(dict.fromkeys(found))
+
+    def _host_deletions(self) -> list[str]:
+        """The deleted host records, and deleted children (``Contacts:<id>``)."""
+        gone = self._events(self.pair.host_module, [Event.Operation.DELETE])
+        module = self.pair.children.get("host_module") if self.pair.children else None
+        if module:
+            gone += [f"{module}:{i}" for i in self._events(module, [Event.Operation.DELETE])]
+        return gone
 
     def _host_write(self, record_id: str | None, values: dict[str, Any]) -> str:
         op = "update" if record_id else "create"
@@ -377,23 +401,33 @@ class _Sync:
     def host_to_app(self) -> None:
         id_field = self.resource.id_field
         modified = self.resource.modified_field
+        done: set[str] = set()
         for host_record in self._host_records():
             host_id = str(host_record.get("id"))
             self.run.total += 1
             try:
                 self._one_to_app(host_record, host_id, id_field, modified)
+                done.add(host_id)
+                if self.pair.children:
+                    self._children_to_app(host_id)
             except RateLimited:
                 raise
             except AppError as error:
                 self._fail("to_app", error.message, host_id=host_id)
             finally:
                 self._progress()
+        if self.pair.children:
+            self._changed_children(done)
         for host_id in self._host_deletions():
             link = self.pair.links.filter(host_id=host_id).first()
             if link is None:
                 continue
             try:
-                self.app.delete(link.app_id)
+                if ":" in link.app_id:  # a child: contacts/contactpersons/<id>
+                    resource, _, child_id = link.app_id.partition(":")
+                    self.app.client.resource(resource).delete(child_id)
+                else:
+                    self.app.delete(link.app_id)
             except AppError as error:
                 if error.status != 404:
                     self._fail("to_app", error.message, host_id=host_id, app_id=link.app_id)
@@ -484,6 +518,12 @@ class _Sync:
     def _one_to_host(self, app_record: dict[str, Any], app_id: str) -> None:
         link = self.pair.links.filter(app_id=app_id).first()
         app = app_view(self.pair, app_record)
+        if (
+            link is None
+            and self.pair.links.filter(app_id=f"{self.pair.app_resource}:{app_id}").exists()
+        ):
+            self.tally.add("unchanged")  # an orphan child's own app record, not a parent
+            return
         if link is None:
             values = self._values(app, set(app), "host")
             host_id = self._host_write(None, values)
@@ -519,6 +559,102 @@ class _Sync:
                 done=self.run.done, total=self.run.total, counts=self.tally.counts
             )
 
+    # ------------------------------------------------------------------ children
+    def _child_entries(self, key: str = "field_map") -> list[Entry]:
+        return [_entry(e) for e in self.pair.children.get(key) or []]
+
+    def _children_to_app(self, parent_host_id: str) -> None:
+        """The host records hanging off a synced one become its app record's children
+        (a company's contacts, its Books contact's contact persons)."""
+        parent = self.pair.links.filter(host_id=parent_host_id).first()
+        if parent is None:
+            return
+        spec = self.pair.children
+        for child in self._children_of_module(parent_host_id):
+            self._one_child(child, spec["app_resource"], self._child_entries(),
+                            {spec["foreign_key"]: parent.app_id})  # fmt: skip
+
+    def _children_of_module(self, parent_host_id: str) -> Iterator[dict[str, Any]]:
+        module, lookup = self.pair.children["host_module"], self.pair.children["lookup"]
+        call = records.RecordCall(self.host_app, "related", module, record_id=parent_host_id,
+                                  parent_module=self.pair.host_module, per_page=PAGE)  # fmt: skip
+        page = 1
+        while True:
+            call.page = page
+            answer = self.store.perform(call)
+            rows = answer.get("data") if isinstance(answer, dict) else None
+            if not rows or (rows and rows[0].get("status") == "error"):
+                return
+            for row in rows:
+                if _lookup_id(row.get(lookup)) == parent_host_id:
+                    yield row
+            if not (answer.get("info") or {}).get("more_records"):
+                return
+            page += 1
+
+    def _one_child(self, child: dict[str, Any], app_resource: str, lines: list[Entry],
+                   extra: dict[str, Any]) -> None:  # fmt: skip
+        module = self.pair.children["host_module"]
+        key = f"{module}:{child.get('id')}"
+        view = {e.key: e.host_value(child) for e in lines if e.to_app()}
+        link = self.pair.links.filter(host_id=key).first()
+        if link is not None and not _changed(view, link.synced):
+            self.tally.add("unchanged")
+            return
+        values = {e.app: view.get(e.key) for e in lines if e.to_app()}
+        resource = self.app.client.resource(app_resource)
+        id_field = self.api.resources[app_resource].id_field
+        try:
+            if link is None:
+                written = resource.create({**values, **extra})
+                self._link(key, f"{app_resource}:{written.get(id_field)}", view)
+                self.tally.add("created_app")
+            else:
+                resource.update(link.app_id.partition(":")[2], values)
+                self._save_link(link, view)
+                self.tally.add("updated_app")
+            self.pushed = True
+        except RateLimited:
+            raise
+        except AppError as error:
+            self._fail("to_app", error.message, host_id=key)
+
+    def _changed_children(self, done: set[str]) -> None:
+        """Children changed on their own (an edited contact) update their parent's app
+        record's children; orphans become app records of their own when the pair says so."""
+        spec = self.pair.children
+        module, lookup = spec["host_module"], spec["lookup"]
+        since = self._since(self.pair.host_cursor)
+        if since is None or self.full:
+            ids = [str(r["id"]) for r in self._host_module_all(module)]
+        else:
+            ids = self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT])
+        for child_id in ids:
+            call = records.RecordCall(self.host_app, "get", module, record_id=child_id)
+            found = (self.store.perform(call).get("data") or [None])[0]
+            if not found:
+                continue
+            parent_id = _lookup_id(found.get(lookup))
+            if parent_id:
+                if parent_id not in done:
+                    parent = self.pair.links.filter(host_id=parent_id).first()
+                    if parent is not None:
+                        self._one_child(found, spec["app_resource"], self._child_entries(),
+                                        {spec["foreign_key"]: parent.app_id})  # fmt: skip
+            elif spec.get("include_orphans"):
+                self._one_child(found, self.pair.app_resource, self._child_entries("orphan_map"),
+                                {})  # fmt: skip
+
+    def _host_module_all(self, module: str) -> Iterator[dict[str, Any]]:
+        page = 1
+        while True:
+            call = records.RecordCall(self.host_app, "list", module, page=page, per_page=PAGE)
+            answer = self.store.perform(call)
+            yield from answer.get("data") or []
+            if not (answer.get("info") or {}).get("more_records"):
+                return
+            page += 1
+
     # ------------------------------------------------------------------- the ID map
     def _link(self, host_id: str, app_id: str, synced: dict[str, Any]) -> None:
         with transaction.atomic():
@@ -530,3 +666,26 @@ class _Sync:
     def _save_link(self, link: Link, merged: dict[str, Any]) -> None:
         link.synced, link.synced_at = merged, timezone.now()
         link.save(update_fields=["synced", "synced_at"])
+
+
+def record_links(topping: Any, module: str, record_id: str) -> list[str]:
+    """For ``sandbox.hooks.RECORD_LINKS``: the app records a sandbox record is synced with."""
+    from django.utils.timesince import timesince
+
+    found = (
+        Link.objects.filter(
+            pair__integration__topping=topping,
+            pair__integration__environment="sandbox",
+        )
+        .filter(Q(pair__host_module=module, host_id=record_id) | Q(host_id=f"{module}:{record_id}"))
+        .select_related("pair__integration__service", "pair")
+    )
+    texts = []
+    for link in found:
+        resource, _, app_id = link.app_id.rpartition(":")
+        label = resource or link.pair.app_resource
+        texts.append(
+            f"{link.pair.integration.service.name} {label} {app_id}, "
+            f"synced {timesince(link.synced_at)} ago"
+        )
+    return texts

@@ -82,6 +82,11 @@ class SyncPair(models.Model):
     match_app_field = models.CharField(max_length=60, blank=True)
     # Which host records take part: conditions as in rules (empty: all).
     criteria = models.JSONField(default=list, blank=True)
+    # Companies & Contacts: the host records that hang off each synced one become the app
+    # record's children: {"host_module": "Contacts", "lookup": "Account_Name",
+    # "app_resource": "contactpersons", "foreign_key": "contact_id", "field_map": [...],
+    # "include_orphans": true, "orphan_map": [...]} (orphans become app records of their own).
+    children = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
     # Where the last run left off on each side (modified times, as each side writes them).
     host_cursor = models.CharField(max_length=40, blank=True)

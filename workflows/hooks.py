@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from console.hooks import Hook, KeyedHook
 
 if TYPE_CHECKING:
+    from console.models import Topping
     from workflows.host import WorkflowHost
     from workflows.models import Event, Rule
 
@@ -24,3 +25,10 @@ ENVIRONMENT_HOSTS: KeyedHook[str, type[WorkflowHost]] = KeyedHook(
 """environment -> the ``WorkflowHost`` subclass its runs use. The sandbox registers its host,
 which answers HTTP calls from stubs and emulated collections and record tasks from the
 emulated host application (by overriding ``store()``); others use ``WorkflowHost``."""
+
+RecordLinkFinder = Callable[["Topping", str, str], "Iterable[str]"]
+
+RECORD_LINKS: Hook[RecordLinkFinder] = Hook("workflows.hooks.RECORD_LINKS")
+"""``finder(topping, module, record_id) -> [text]``: what a host record is linked to
+elsewhere ("Zoho Books contact 460000000026049, synced 2 minutes ago"); the sandbox's
+record page shows them."""

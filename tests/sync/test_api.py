@@ -13,7 +13,7 @@ from sync.models import SyncPair
 def pair(topping, owner, emulated_books):
     services.activate(topping, emulated_books, environment="sandbox",
                       scope={"organization_id": "10234695"}, user=owner)  # fmt: skip
-    return SyncPair.objects.get(host_module="Contacts")
+    return SyncPair.objects.get(host_module="Companies")
 
 
 def _get(client, path, key, method="get"):
@@ -23,7 +23,10 @@ def _get(client, path, key, method="get"):
 def test_pairs_status_runs_and_sync_now(client, topping, pair, raw_key):
     ns = topping.namespace
     listed = _get(client, f"/toppings/{ns}/syncs", raw_key).json()["data"]
-    assert {p["name"] for p in listed} == {"Contacts ↔ Books contacts", "Products ↔ Books items"}
+    assert {p["name"] for p in listed} == {
+        "Companies & Contacts ↔ Books contacts & contact persons",
+        "Products ↔ Books items",
+    }
     queued = _get(client, f"/toppings/{ns}/syncs/{pair.pk}/run", raw_key, "post")
     assert queued.status_code == 202 and queued.json()["queued"] is True
     assert OrmQ.objects.count() == 1

@@ -34,11 +34,11 @@ def test_an_administrator_activates_books_with_its_organization_and_preset_pairs
     integration = Integration.objects.get()
     assert integration.scope == {"organization_id": "10234695"}  # read from GET /organizations
     assert [p.name for p in integration.pairs.all()] == [
-        "Contacts ↔ Books contacts", "Products ↔ Books items",
+        "Companies & Contacts ↔ Books contacts & contact persons", "Products ↔ Books items",
     ]  # fmt: skip
     assert topping.audit_entries.filter(action="sync.integration.activated").exists()
     page = client_for(owner).get(_url("integrations", topping)).content.decode()
-    assert "Contacts ↔ Books contacts" in page and "10234695" in page
+    assert "Companies &amp; Contacts" in page and "10234695" in page
     again = _activate(client_for(owner), topping, books_connection)
     assert "already synced in the sandbox" in again.content.decode()
 
@@ -52,7 +52,7 @@ def test_sync_now_queues_a_run_that_the_page_then_shows(
     topping, owner, client_for, books_connection
 ):
     _activate(client_for(owner), topping, books_connection)
-    pair = SyncPair.objects.get(host_module="Contacts")
+    pair = SyncPair.objects.get(host_module="Companies")
     store.create_record(topping, "Contacts", {"Last_Name": "Ada", "Email": "ada@example.com"})
     response = client_for(owner).post(_url("pair_run", topping, pair.pk))
     assert response.status_code == 302 and OrmQ.objects.count() == 1
@@ -77,7 +77,7 @@ def test_deleting_an_integration_asks_then_removes_what_it_stored(
     topping, owner, client_for, books_connection
 ):
     _activate(client_for(owner), topping, books_connection)
-    pair = SyncPair.objects.get(host_module="Contacts")
+    pair = SyncPair.objects.get(host_module="Companies")
     store.create_record(topping, "Contacts", {"Last_Name": "Ada", "Email": "ada@example.com"})
     tasks.run_pair(pair.pk)
     integration = Integration.objects.get()
