@@ -47,4 +47,13 @@ def clipboard_page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def catalog(transactional_db):
+    """The service catalog: a transactional test empties the tables its migration filled."""
+    from connections.catalog.loader import load_services
+    from connections.models import Service
+
+    load_services(Service)
+
+
 from tests.connections.conftest import oauth_server  # noqa: E402, F401

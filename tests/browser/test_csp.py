@@ -16,7 +16,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def signed_in(page, owner, topping):
+def signed_in(page, owner, topping, catalog):
     """The page, signed in as the topping's owner, who may use the admin too."""
     owner.is_staff = owner.is_superuser = True
     owner.save()
@@ -61,6 +61,10 @@ def console_pages(topping) -> list[str]:
         f"{t}/workflows/new/",
         f"{t}/executions/",
         f"{t}/sandbox/",
+        f"{t}/sandbox/apps/",
+        f"{t}/sandbox/apps/zoho_books/",
+        f"{t}/sync/",
+        f"{t}/connections/custom-services/new/",
     ]
 
 
