@@ -32,11 +32,13 @@ from django.utils import timezone
 from connections.catalog.description import Description, parse
 from connections.services import tokens
 from sync.models import Integration, Link, SyncFailure, SyncPair, SyncRun
-from workflows import records
+from workflows import criteria, records, schema
 from workflows.appclient import AppClient, AppError, RateLimited
+from workflows.criteria import default_pattern
 from workflows.hooks import ENVIRONMENT_HOSTS
 from workflows.host import WorkflowHost
 from workflows.models import Event
+from workflows.schemas import Condition, load_list
 
 LEASE = dt.timedelta(minutes=10)
 PAGE = 200
@@ -398,11 +400,24 @@ class _Sync:
         return None
 
     # ------------------------------------------------------------------ directions
+    def _selected(self, record: dict[str, Any]) -> bool:
+        """Whether a host record takes part: the pair's criteria, as rules state them."""
+        if not self.pair.criteria:
+            return True
+        module = schema.get_module(self.pair.integration.topping, self.pair.host_module)
+        if module is None:
+            return False
+        conditions = load_list(Condition, self.pair.criteria)
+        pattern = default_pattern(len(conditions))
+        return criteria.evaluate(module, conditions, pattern, record).matched
+
     def host_to_app(self) -> None:
         id_field = self.resource.id_field
         modified = self.resource.modified_field
         done: set[str] = set()
         for host_record in self._host_records():
+            if not self._selected(host_record):
+                continue
             host_id = str(host_record.get("id"))
             self.run.total += 1
             try:

@@ -168,3 +168,14 @@ def test_one_run_per_pair_at_a_time(make_pair):
     engine.claim(pair.pk)
     with pytest.raises(engine.Busy):
         engine.run_pair(pair.pk)
+
+
+def test_only_the_records_the_criteria_select_take_part(topping, make_pair):
+    pair = make_pair(
+        direction="to_app",
+        criteria=[{"field": "Email", "operator": "contains", "value": "@acme.example.com"}],
+    )
+    contact(topping, "Ada", "ada@acme.example.com")
+    contact(topping, "Bob", "bob@elsewhere.example.com")
+    engine.run_pair(pair.pk)
+    assert set(app_contacts()) == {"Ada"}
