@@ -157,10 +157,18 @@ def test_a_picklist_value_the_app_lacks_is_skipped_with_the_reason(topping, make
 def test_an_app_refusal_is_recorded_and_retried_next_run(topping, make_pair):
     pair = make_pair(direction="to_app", match_host_field="", match_app_field="")
     contact(topping, "Ada", "ada@example.com")
-    contact(topping, "Ada", "other@example.com")  # Books refuses a second "Ada" (3062)
+    second = contact(topping, "Ada", "other@example.com").record  # Books refuses it (3062)
     run = engine.run_pair(pair.pk)
     assert run.status == "partial" and run.counts["created_app"] == 1 and run.counts["failed"] == 1
-    assert "already exists" in SyncFailure.objects.get().message
+    failure = SyncFailure.objects.get()
+    assert "already exists" in failure.message and failure.host_id == second.record_id
+    # Renamed without an event the sync would see (fire=False): the retry alone brings it.
+    store.update_record(topping, "Contacts", second.record_id, {"Last_Name": "Adam"}, fire=False)
+    retried = engine.run_pair(pair.pk)
+    assert retried.status == "succeeded" and retried.counts["created_app"] == 1
+    assert set(app_contacts()) == {"Ada", "Adam"}
+    failure.refresh_from_db()
+    assert failure.resolved_at is not None
 
 
 def test_one_run_per_pair_at_a_time(make_pair):
