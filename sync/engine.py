@@ -423,7 +423,8 @@ class _Sync:
             try:
                 self._one_to_app(host_record, host_id, id_field, modified)
                 done.add(host_id)
-                if self.pair.children:
+                if self.pair.children and not self._full_pass():
+                    # A changed parent's children; a full pass reads them all in one go.
                     self._children_to_app(host_id)
             except RateLimited:
                 raise
@@ -639,19 +640,11 @@ class _Sync:
         record's children; orphans become app records of their own when the pair says so."""
         spec = self.pair.children
         module, lookup = spec["host_module"], spec["lookup"]
-        since = self._since(self.pair.host_cursor)
-        if since is None or self.full:
-            ids = [str(r["id"]) for r in self._host_module_all(module)]
-        else:
-            ids = self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT])
-        for child_id in ids:
-            call = records.RecordCall(self.host_app, "get", module, record_id=child_id)
-            found = (self.store.perform(call).get("data") or [None])[0]
-            if not found:
-                continue
+        full = self._full_pass()
+        for found in self._children_to_look_at(module, full):
             parent_id = _lookup_id(found.get(lookup))
             if parent_id:
-                if parent_id not in done:
+                if full or parent_id not in done:
                     parent = self.pair.links.filter(host_id=parent_id).first()
                     if parent is not None:
                         self._one_child(found, spec["app_resource"], self._child_entries(),
@@ -659,6 +652,20 @@ class _Sync:
             elif spec.get("include_orphans"):
                 self._one_child(found, self.pair.app_resource, self._child_entries("orphan_map"),
                                 {})  # fmt: skip
+
+    def _full_pass(self) -> bool:
+        return self.full or self._since(self.pair.host_cursor) is None
+
+    def _children_to_look_at(self, module: str, full: bool) -> Iterator[dict[str, Any]]:
+        """Every child, a page at a time, on a full pass; else those changed since."""
+        if full:
+            yield from self._host_module_all(module)
+            return
+        for child_id in self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT]):
+            call = records.RecordCall(self.host_app, "get", module, record_id=child_id)
+            found = (self.store.perform(call).get("data") or [None])[0]
+            if found:
+                yield found
 
     def _host_module_all(self, module: str) -> Iterator[dict[str, Any]]:
         page = 1
