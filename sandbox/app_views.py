@@ -118,7 +118,7 @@ def app_seed(request: HttpRequest, namespace: str, service_key: str) -> HttpResp
 def authorize(request: HttpRequest, namespace: str, link_name: str) -> HttpResponse:
     """The emulated app's consent page for a connection's sandbox authorization."""
     connection = get_connection_for_user(request.user, namespace, link_name)
-    if not connection.service.api:
+    if not connection.service.api or connection.service.is_custom:
         raise Http404("This service has no emulated app.")
     if request.method == "POST":
         services.authorize_emulated(connection, user=request.user)
@@ -136,8 +136,8 @@ def sandbox_authorization_url(connection) -> str | None:
     authorization happens (its emulated consent page); None for the others."""
     from django.urls import reverse
 
-    if not connection.service.api:
-        return None
+    if not connection.service.api or connection.service.is_custom:
+        return None  # only catalog services are emulated in the sandbox
     return reverse(
         "sandbox:emulated_authorize", args=[connection.topping.namespace, connection.link_name]
     )

@@ -128,3 +128,25 @@ def test_resetting_the_sandbox_empties_the_emulated_apps(topping, owner, client_
     response = client.post(_url("reset", topping), follow=True)
     assert "emulated app records: 1" in response.content.decode()
     assert not AppRecord.objects.exists() and not AppCall.objects.exists()
+
+
+def test_a_custom_service_with_a_description_is_not_emulated(topping, owner, client_for):
+    """Only catalog services are emulated: a custom one (pointed at a loopback emulation,
+    say) is authorized at its own provider, in the sandbox too."""
+    from connections.models import AuthType, Service
+    from connections.services import manage
+
+    books = Service.objects.default().get(key="zoho_books")
+    custom = Service.objects.create(
+        topping=topping, key="books_local", name="Books (loopback)", auth_type=AuthType.OAUTH2,
+        grant_type="authorization_code", authorize_url="https://books.example.com/oauth/auth",
+        token_url="https://books.example.com/oauth/token",
+        api_base_url="https://books.example.com/books/v3", api=books.api, client_id="c",
+    )  # fmt: skip
+    manage.create_connection(topping, custom, name="Local", link_name="local", scopes=[],
+                             user_level=False, url_values={}, user=owner)  # fmt: skip
+    client = client_for(owner)
+    connect = reverse("connections:connect", args=[topping.namespace, "local"])
+    answer = client.post(f"{connect}?environment=sandbox")
+    assert answer["Location"].startswith("https://books.example.com/oauth/auth?")
+    assert client.get(_url("emulated_authorize", topping, "local")).status_code == 404
