@@ -236,24 +236,18 @@ class _Sync:
 
     def _host_records(self) -> Iterator[dict[str, Any]]:
         """The host records to look at: changed since the last run, or all of them."""
-        since = self._since(self.pair.host_cursor)
-        if since is None or self.full:
-            page = 1
-            while True:
-                answer = self._host("list", page=page, per_page=PAGE)
-                yield from answer.get("data") or []
-                if not (answer.get("info") or {}).get("more_records"):
-                    return
-                page += 1
-        changed = Event.objects.filter(
-            topping=self.pair.integration.topping,
-            environment=self.pair.integration.environment,
-            module=self.pair.host_module,
-            operation__in=[Event.Operation.CREATE, Event.Operation.EDIT],
-            occurred_at__gt=since,
-        ).values_list("record_id", flat=True)
-        for record_id in dict.fromkeys([*changed, *sorted(self.retry_host)]):
-            found = self._host("get", record_id=record_id).get("data") or []
+        module = self.pair.host_module
+        if self._full_pass():
+            yield from self._host_module_all(module)
+            return
+        changed = self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT])
+        yield from self._host_gets(module, [*changed, *sorted(self.retry_host)])
+
+    def _host_gets(self, module: str, ids: list[str]) -> Iterator[dict[str, Any]]:
+        """The host records with these ids that still exist, each read once."""
+        for record_id in dict.fromkeys(ids):
+            call = records.RecordCall(self.host_app, "get", module, record_id=record_id)
+            found = self.store.perform(call).get("data") or []
             yield from found[:1]
 
     @staticmethod
@@ -661,11 +655,9 @@ class _Sync:
         if full:
             yield from self._host_module_all(module)
             return
-        for child_id in self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT]):
-            call = records.RecordCall(self.host_app, "get", module, record_id=child_id)
-            found = (self.store.perform(call).get("data") or [None])[0]
-            if found:
-                yield found
+        yield from self._host_gets(
+            module, self._events(module, [Event.Operation.CREATE, Event.Operation.EDIT])
+        )
 
     def _host_module_all(self, module: str) -> Iterator[dict[str, Any]]:
         page = 1
